@@ -1,0 +1,34 @@
+import { envConfig } from '@app/bootstrap';
+import { ConfigType } from '@nestjs/config';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+class UserEnv {
+  @IsInt({ message: 'BCRYPT_COST must be an integer between 4 and 15' })
+  @Min(4, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
+  @Max(15, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
+  BCRYPT_COST = 10;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset for the in-process session store)' })
+  REDIS_URL?: string;
+
+  @IsInt({ message: 'REFRESH_TOKEN_TTL_SECONDS must be an integer between 60 and 31536000' })
+  @Min(60, { message: 'REFRESH_TOKEN_TTL_SECONDS must be an integer between 60 and 31536000' })
+  @Max(31536000, { message: 'REFRESH_TOKEN_TTL_SECONDS must be an integer between 60 and 31536000' })
+  REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(8, 128, { message: 'ADMIN_PASSWORD must be 8 to 128 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @Matches(/^[A-Za-z0-9_.-]{3,32}$/, { message: 'ADMIN_USERNAME must be 3-32 letters, digits, _ . or -' })
+  ADMIN_USERNAME = 'admin';
+}
+
+export const userConfig = envConfig('user', UserEnv);
+export type UserConfig = ConfigType<typeof userConfig>;

@@ -1,0 +1,52 @@
+import { UnavailableError } from '@app/bootstrap';
+import Redis from 'ioredis';
+import { SessionStore } from './session-store';
+
+const PREFIX = 'user:session:';
+
+export class RedisSessionStore extends SessionStore {
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    super();
+    // Fail fast while Redis is away instead of queueing commands behind a reconnect.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: true });
+    this.redis.on('error', () => undefined);
+  }
+
+  async connect(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  put(key: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.call(async () => void (await this.redis.set(PREFIX + key, value, 'EX', ttlSeconds)));
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.call(() => this.redis.get(PREFIX + key));
+  }
+
+  take(key: string): Promise<string | null> {
+    return this.call(() => this.redis.getdel(PREFIX + key));
+  }
+
+  delete(...keys: string[]): Promise<void> {
+    return this.call(async () => void (keys.length && (await this.redis.del(...keys.map((k) => PREFIX + k)))));
+  }
+
+  ping(): Promise<void> {
+    return this.call(async () => void (await this.redis.ping()));
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch {
+      throw new UnavailableError('SESSIONS.UNAVAILABLE', 'The session store is unavailable; try again shortly');
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { authConfig } from '@app/auth';
+import { ServiceDefinition } from '@app/bootstrap';
+import { databaseConfig, ServiceDatabase } from '@app/db';
+import { userConfig } from './config/user.config';
+import { CreateUsers1764190000000 } from './migrations/1764190000000-create-users';
+import { User } from './users/user.entity';
+
+export const userDatabase: ServiceDatabase = {
+  service: 'user',
+  entities: [User],
+  migrations: [CreateUsers1764190000000],
+  migrationsDir: 'apps/user/src/migrations',
+};
+
+export const userService: ServiceDefinition = {
+  name: 'user',
+  defaultPort: 3001,
+  configs: [authConfig, databaseConfig, userConfig],
+  docs: {
+    prefix: 'users',
+    title: 'User service',
+    description: 'Registration, login with JWT access tokens and rotating refresh tokens, and profiles.',
+  },
+};

@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+
+export class UpdateMeDto {
+  @ApiPropertyOptional({ example: 'Jane Q. Doe', maxLength: 200, nullable: true })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString({ message: 'full_name must be a string' })
+  @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
+  full_name?: string;
+
+  @ApiPropertyOptional({ example: 'a-new-long-passphrase', minLength: 8, maxLength: 128, description: 'Requires current_password' })
+  @IsOptional()
+  @IsString({ message: 'password must be a string' })
+  @Length(8, 128, { message: 'password must be 8 to 128 characters' })
+  password?: string;
+
+  @ApiPropertyOptional({ example: 'correct-horse-battery', description: 'Required to change the password' })
+  @ValidateIf((dto: UpdateMeDto) => dto.password !== undefined)
+  @IsString({ message: 'current_password is required to change the password' })
+  @Length(1, 128, { message: 'current_password is required to change the password' })
+  current_password?: string;
+}

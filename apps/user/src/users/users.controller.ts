@@ -1,0 +1,72 @@
+import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
+import { ApiErrors, PageQuery, uuidParam } from '@app/bootstrap';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RegisterUserDto } from './dto/register-user.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
+import { UserResponse } from './dto/user.response';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register a user' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(400, 409)
+  async registerUser(@Body() dto: RegisterUserDto): Promise<UserResponse> {
+    return UserResponse.from(await this.users.register(dto));
+  }
+
+  @Post('register')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register a user (the path the original system documents)' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(400, 409)
+  registerUserAlias(@Body() dto: RegisterUserDto): Promise<UserResponse> {
+    return this.registerUser(dto);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The calling user' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(404)
+  async getMe(@CurrentUser() caller: AuthenticatedUser): Promise<UserResponse> {
+    return UserResponse.from(await this.users.getMe(caller));
+  }
+
+  @Patch('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'Change the full name, or the password (with the current one)' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 404, 422)
+  async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateMeDto): Promise<UserResponse> {
+    return UserResponse.from(await this.users.updateMe(caller, dto));
+  }
+
+  @Get()
+  @Authenticated('admin')
+  @ApiOperation({ summary: 'List users, newest first (admins only)' })
+  @ApiOkResponse({ type: [UserResponse], headers: { 'X-Total-Count': { description: 'Total number of users', schema: { type: 'integer' } } } })
+  @ApiErrors(400)
+  async listUsers(@Query() query: PageQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserResponse[]> {
+    const page = await this.users.list(query.start, query.limit);
+    reply.header('x-total-count', String(page.total));
+    return page.items.map(UserResponse.from);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A user by id: the caller themself, or anyone for an admin' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 404)
+  @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Propagated to logs and the response' })
+  async getUser(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string): Promise<UserResponse> {
+    return UserResponse.from(await this.users.getVisibleTo(caller, id));
+  }
+}

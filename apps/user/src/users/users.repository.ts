@@ -1,0 +1,57 @@
+import { Page } from '@app/bootstrap';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { User } from './user.entity';
+
+export type NewUser = Pick<User, 'email' | 'username' | 'passwordHash' | 'fullName' | 'role'>;
+
+export class DuplicateUserError extends Error {
+  constructor(readonly field: 'email' | 'username') {
+    super(`${field} taken`);
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.toLowerCase() });
+  }
+
+  /** The login identifier may be the email or the username (the original's docs show both). */
+  findByLogin(identifier: string): Promise<User | null> {
+    if (identifier.includes('@')) return this.findByEmail(identifier);
+    return this.users.createQueryBuilder('user').where('lower(user.username) = lower(:identifier)', { identifier }).getOne();
+  }
+
+  /** Relies on the unique indexes, not on a prior lookup, so concurrent registrations cannot both win. */
+  async insert(user: NewUser): Promise<User> {
+    try {
+      return await this.users.save(this.users.create(user));
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        const constraint = (error.driverError as { constraint?: string }).constraint ?? '';
+        throw new DuplicateUserError(constraint.includes('username') ? 'username' : 'email');
+      }
+      throw error;
+    }
+  }
+
+  async update(id: string, changes: Partial<Pick<User, 'fullName' | 'passwordHash'>>): Promise<User | null> {
+    await this.users.update({ id }, changes);
+    return this.findById(id);
+  }
+
+  async list(offset: number, limit: number): Promise<Page<User>> {
+    const [items, total] = await this.users.findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip: offset, take: limit });
+    return { items, total };
+  }
+}

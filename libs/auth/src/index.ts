@@ -1,0 +1,5 @@
+export * from './auth.config';
+export * from './auth.decorators';
+export * from './auth.module';
+export * from './authenticated-user';
+export * from './jwt-auth.guard';

@@ -1,0 +1,57 @@
+import type { Type } from '@nestjs/common';
+import type { ConfigFactory } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { HttpMetrics } from '@app/metrics';
+import { existsSync } from 'node:fs';
+import { Logger } from 'nestjs-pino';
+import { ConfigError } from './config/env';
+import { serviceConfig, ServiceConfig } from './config/service.config';
+import { createFastifyAdapter, installFastifyHooks } from './http/fastify';
+import { ApiDocsOptions, setupApiDocs } from './openapi/swagger';
+
+export interface ServiceDefinition {
+  name: string;
+  defaultPort: number;
+  /** The config namespaces of the service, checked before anything starts. */
+  configs: ConfigFactory[];
+  docs: ApiDocsOptions;
+}
+
+/** Builds the application exactly as production runs it, without listening: e2e tests use this too. */
+export async function createServiceApp(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<NestFastifyApplication> {
+  const config = serviceConfig() as ServiceConfig;
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, createFastifyAdapter(config.BODY_LIMIT_BYTES), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  const fastify = app.getHttpAdapter().getInstance();
+  installFastifyHooks(fastify);
+  app.get(HttpMetrics).install(fastify);
+  app.setGlobalPrefix(definition.docs.prefix, { exclude: ['metrics'] });
+  app.enableShutdownHooks();
+  setupApiDocs(app, definition.docs);
+  return app;
+}
+
+/** Loads `.env` when present and checks every config namespace, so a bad variable stops the start with one line. */
+export function loadAndCheckConfig(configs: ConfigFactory[]): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  for (const load of [serviceConfig, ...configs]) load();
+}
+
+export async function bootstrapService(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<void> {
+  try {
+    loadAndCheckConfig(definition.configs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.name}: ${error.message}\n`);
+    process.exit(1);
+  }
+  const config = serviceConfig() as ServiceConfig;
+  const app = await createServiceApp(rootModule, definition);
+  await app.listen({ port: config.PORT ?? definition.defaultPort, host: config.HOST });
+  app.get(Logger).log(`${definition.name} service listening on ${await app.getUrl()}/${definition.docs.prefix}/docs`, 'Bootstrap');
+}

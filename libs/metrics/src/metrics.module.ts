@@ -1,0 +1,31 @@
+import { DynamicModule, Global, Module, OnModuleDestroy } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
+import { HttpMetrics, httpMetricProviders } from './http-metrics';
+import { MetricsController } from './metrics.controller';
+
+/** Prometheus metrics at `GET /metrics` on the service itself, outside its public prefix. */
+@Global()
+@Module({})
+export class MetricsModule implements OnModuleDestroy {
+  static forService(service: string): DynamicModule {
+    return {
+      module: MetricsModule,
+      imports: [
+        PrometheusModule.register({
+          path: '/metrics',
+          controller: MetricsController,
+          defaultLabels: { service },
+          defaultMetrics: { enabled: true },
+        }),
+      ],
+      providers: [...httpMetricProviders, HttpMetrics],
+      exports: [PrometheusModule, HttpMetrics],
+    };
+  }
+
+  /** prom-client keeps one global registry: clear it so an app can be built again in the same process. */
+  onModuleDestroy(): void {
+    register.clear();
+  }
+}
