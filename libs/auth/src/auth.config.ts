@@ -9,14 +9,14 @@ export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-pro
 
 class AuthEnv {
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV = 'development';
+  NODE_ENV: string = 'development';
 
   @IsOptional()
   @IsString()
   JWT_SECRET?: string;
 
   @Matches(/^\d+[smhd]?$/, { message: 'JWT_EXPIRES_IN must be a number of seconds or a duration like 30m, 12h, 7d' })
-  JWT_EXPIRES_IN = '30m';
+  JWT_EXPIRES_IN: string = '30m';
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -16,7 +16,8 @@ export function dataSourceOptions(definition: ServiceDatabase, config: DatabaseC
     installExtensions: false,
     // gen_random_uuid() is built into PostgreSQL 13+ and PGlite: no extension needed.
     uuidExtension: 'pgcrypto',
-    logging: ['error', 'warn', 'migration'],
+    // Query errors reach the error filter; TypeORM's own log would print parameters (password hashes).
+    logging: ['migration'],
     extra: {
       // PGlite runs one session; a larger pool would only queue on the socket.
       max: embedded ? 1 : config.DATABASE_POOL_SIZE,

@@ -10,24 +10,24 @@ class DatabaseEnv {
   @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
   @Min(1, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
   @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
-  DATABASE_POOL_SIZE = 10;
+  DATABASE_POOL_SIZE: number = 10;
 
   @IsInt({ message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
   @Min(100, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
   @Max(60000, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
-  DATABASE_CONNECT_TIMEOUT_MS = 3000;
+  DATABASE_CONNECT_TIMEOUT_MS: number = 3000;
 
   @IsInt({ message: 'DATABASE_STATEMENT_TIMEOUT_MS must be an integer between 100 and 600000' })
   @Min(100, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be an integer between 100 and 600000' })
   @Max(600000, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be an integer between 100 and 600000' })
-  DATABASE_STATEMENT_TIMEOUT_MS = 10000;
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 10000;
 
   @EnvBoolean()
   @IsBoolean({ message: 'DATABASE_MIGRATIONS_RUN must be true or false' })
-  DATABASE_MIGRATIONS_RUN = true;
+  DATABASE_MIGRATIONS_RUN: boolean = true;
 
   @IsString()
-  DATA_DIR = '.data';
+  DATA_DIR: string = '.data';
 }
 
 export const databaseConfig = envConfig('database', DatabaseEnv);

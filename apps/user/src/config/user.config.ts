@@ -6,7 +6,7 @@ class UserEnv {
   @IsInt({ message: 'BCRYPT_COST must be an integer between 4 and 15' })
   @Min(4, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
   @Max(15, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
-  BCRYPT_COST = 10;
+  BCRYPT_COST: number = 10;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset for the in-process session store)' })
@@ -15,7 +15,7 @@ class UserEnv {
   @IsInt({ message: 'REFRESH_TOKEN_TTL_SECONDS must be an integer between 60 and 31536000' })
   @Min(60, { message: 'REFRESH_TOKEN_TTL_SECONDS must be an integer between 60 and 31536000' })
   @Max(31536000, { message: 'REFRESH_TOKEN_TTL_SECONDS must be an integer between 60 and 31536000' })
-  REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+  REFRESH_TOKEN_TTL_SECONDS: number = 7 * 24 * 3600;
 
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
@@ -27,7 +27,7 @@ class UserEnv {
   ADMIN_PASSWORD?: string;
 
   @Matches(/^[A-Za-z0-9_.-]{3,32}$/, { message: 'ADMIN_USERNAME must be 3-32 letters, digits, _ . or -' })
-  ADMIN_USERNAME = 'admin';
+  ADMIN_USERNAME: string = 'admin';
 }
 
 export const userConfig = envConfig('user', UserEnv);

@@ -28,7 +28,7 @@ function describe(errors: ValidationError[], env: Record<string, string | undefi
     .map((error) => {
       const received = env[error.property];
       const got = received === undefined ? 'it is not set' : `got "${mask(error.property, received)}"`;
-      return `${Object.values(error.constraints ?? {}).join(', ')} (${got})`;
+      return `${[...new Set(Object.values(error.constraints ?? {}))].join(', ')} (${got})`;
     })
     .join('; ');
 }

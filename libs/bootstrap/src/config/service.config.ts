@@ -16,7 +16,7 @@ class ServiceEnv {
   PORT?: number;
 
   @IsString()
-  HOST = '0.0.0.0';
+  HOST: string = '0.0.0.0';
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -24,12 +24,12 @@ class ServiceEnv {
   @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer between 1024 and 10485760' })
   @Min(1024, { message: 'BODY_LIMIT_BYTES must be an integer between 1024 and 10485760' })
   @Max(10 * 1024 * 1024, { message: 'BODY_LIMIT_BYTES must be an integer between 1024 and 10485760' })
-  BODY_LIMIT_BYTES = 100 * 1024;
+  BODY_LIMIT_BYTES: number = 100 * 1024;
 
   @IsInt({ message: 'SHUTDOWN_DELAY_MS must be an integer between 0 and 60000' })
   @Min(0, { message: 'SHUTDOWN_DELAY_MS must be an integer between 0 and 60000' })
   @Max(60000, { message: 'SHUTDOWN_DELAY_MS must be an integer between 0 and 60000' })
-  SHUTDOWN_DELAY_MS = 0;
+  SHUTDOWN_DELAY_MS: number = 0;
 }
 
 export const serviceConfig = envConfig('service', ServiceEnv);

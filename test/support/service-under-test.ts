@@ -1,0 +1,35 @@
+import { createServiceApp, ServiceDefinition } from '@app/bootstrap';
+import type { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { TEST_JWT_SECRET } from './environment';
+
+export interface ServiceUnderTest {
+  app: NestFastifyApplication;
+  url: string;
+  http: TestAgent;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real application in this process, built by the same function as production,
+ * listening on a free port, and talks HTTP to it.
+ */
+export async function startService(rootModule: Type<unknown>, definition: ServiceDefinition, env: Record<string, string | undefined>): Promise<ServiceUnderTest> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, BCRYPT_COST: '4', HOST: '127.0.0.1' }, env);
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+  const app = await createServiceApp(rootModule, definition);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.getUrl();
+  return {
+    app,
+    url,
+    http: request(url),
+    async close() {
+      await app.close();
+      process.env = saved;
+    },
+  };
+}
