@@ -31,7 +31,6 @@ export async function createServiceApp(rootModule: Type<unknown>, definition: Se
   installFastifyHooks(fastify);
   app.get(HttpMetrics).install(fastify);
   app.setGlobalPrefix(definition.docs.prefix, { exclude: ['metrics'] });
-  app.enableShutdownHooks();
   setupApiDocs(app, definition.docs);
   return app;
 }
@@ -52,6 +51,30 @@ export async function bootstrapService(rootModule: Type<unknown>, definition: Se
   }
   const config = serviceConfig() as ServiceConfig;
   const app = await createServiceApp(rootModule, definition);
+  closeGracefullyOnSignals(app);
   await app.listen({ port: config.PORT ?? definition.defaultPort, host: config.HOST });
   app.get(Logger).log(`${definition.name} service listening on ${await app.getUrl()}/${definition.docs.prefix}/docs`, 'Bootstrap');
+}
+
+/**
+ * SIGTERM/SIGINT: readiness turns 503, the listener stops taking connections, in-flight requests
+ * finish, pools close, and the process exits 0. (Nest's own hooks re-raise the signal, exiting 143.)
+ */
+function closeGracefullyOnSignals(app: NestFastifyApplication): void {
+  const logger = app.get(Logger);
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: draining and shutting down`, 'Bootstrap');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${(error as Error).message}`, 'Bootstrap');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }

@@ -4,7 +4,9 @@ import { DomainError } from './domain-error';
 import { ErrorBody } from './error-body';
 import { RequestValidationError } from './validation';
 
-const DATABASE_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+// Network errors, and PostgreSQL's 'shutting down', 'cannot connect now', 'too many connections',
+// 'not accepting connections' and connection-exception classes.
+const DATABASE_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '55000', '08000', '08001', '08003', '08004', '08006']);
 
 interface ErrorWithStatus {
   statusCode?: number;

@@ -25,4 +25,14 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
     void reply.header('x-request-id', request.id);
     done();
   });
+  // Keep-alive sockets that finish a request while the server drains are closed, or close() would wait for them.
+  let draining = false;
+  fastify.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
