@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { createHmac } from 'node:crypto';
 import { bearer, registerAndLogin } from '../../../test/support/accounts';
 import { TEST_JWT_SECRET, TEST_REDIS_URL } from '../../../test/support/environment';
@@ -115,7 +116,6 @@ describe('user service: login, tokens and sessions', () => {
 
     it('stores refresh tokens only as hashes', async () => {
       const account = await registerAndLogin(svc.http);
-      const Redis = (await import('ioredis')).default;
       const redis = new Redis(TEST_REDIS_URL);
       const keys = await redis.keys('user:session:*');
       const values = await Promise.all(keys.map((k) => redis.get(k)));

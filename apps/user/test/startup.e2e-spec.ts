@@ -21,7 +21,7 @@ describe('user service process: configuration checks and graceful shutdown', () 
     ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\//],
     ['a BCRYPT_COST out of range', { BCRYPT_COST: '40' }, /BCRYPT_COST must be an integer between 4 and 15/],
   ])('refuses to start with %s, in one clear line', async (_case, env, message) => {
-    const service = await spawnService('user', { DATABASE_URL: db.url, ...env, PORT: env.PORT ?? '0' }, { waitReady: false });
+    const service = await spawnService('user', { DATABASE_URL: db.url, ...env, PORT: (env as Record<string, string>).PORT ?? '0' }, { waitReady: false });
     expect(await service.exited).toBe(1);
     const lines = service.output().trim().split('\n');
     expect(lines).toHaveLength(1);

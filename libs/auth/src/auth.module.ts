@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { authConfig, AuthConfig } from './auth.config';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { ServiceTokenGuard, ServiceTokens } from './service-token';
 
 @Global()
 @Module({
@@ -15,7 +16,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
       }),
     }),
   ],
-  providers: [JwtAuthGuard],
-  exports: [JwtModule, JwtAuthGuard],
+  providers: [JwtAuthGuard, ServiceTokens, ServiceTokenGuard],
+  exports: [JwtModule, JwtAuthGuard, ServiceTokens, ServiceTokenGuard],
 })
 export class AuthModule {}

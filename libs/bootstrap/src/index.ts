@@ -7,3 +7,6 @@ export * from './http/request-context';
 export * from './openapi/api-errors';
 export * from './service-core.module';
 export * from './http/uuid-param';
+export * from './clients/service-client';
+export * from './http/request-headers';
+export * from './money/money';

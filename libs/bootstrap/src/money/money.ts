@@ -1,0 +1,50 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, ValidateBy, ValidationOptions } from 'class-validator';
+
+/**
+ * Money travels as decimals with at most two fraction digits and is held as integer minor
+ * units (cents), so 3 × 19.99 is exactly 59.97.
+ */
+const DECIMAL = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
+
+/** Parses a decimal amount (number or string) into minor units, or undefined when it is not one. */
+export function toMinorUnits(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'string' ? value.trim() : '';
+  const match = DECIMAL.exec(text);
+  if (!match) return undefined;
+  const [whole, fraction = ''] = text.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
+/** Minor units back to a JSON number whose decimal text is exact (5997 → 59.97). */
+export function fromMinorUnits(minor: number): number {
+  return Number((minor / 100).toFixed(2));
+}
+
+export const CURRENCIES = Intl.supportedValuesOf('currency');
+
+/** A decimal amount > 0 and ≤ max with at most two decimals; the property then holds minor units. */
+export function IsMoneyAmount(field: string, max: number, options: { example: number; description?: string }): PropertyDecorator {
+  const maxMinor = max * 100;
+  const message = `${field} must be a number greater than 0 and at most ${max} with at most 2 decimals`;
+  return applyDecorators(
+    ApiProperty({ type: Number, example: options.example, minimum: 0.01, maximum: max, multipleOf: 0.01, description: options.description }),
+    Transform(({ value }) => toMinorUnits(value) ?? value),
+    ValidateBy({
+      name: 'isMoneyAmount',
+      validator: { validate: (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= maxMinor, defaultMessage: () => message },
+    }),
+  );
+}
+
+/** An ISO 4217 code, upper-cased, `USD` when absent. */
+export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ example: 'USD', default: 'USD', description: 'ISO 4217 currency code', pattern: '^[A-Z]{3}$' }),
+    IsOptional(),
+    Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value)),
+    IsIn(CURRENCIES, { message: 'currency must be an ISO 4217 code such as USD or EUR', ...options }),
+  );
+}
