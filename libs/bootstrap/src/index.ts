@@ -10,3 +10,4 @@ export * from './http/uuid-param';
 export * from './clients/service-client';
 export * from './http/request-headers';
 export * from './money/money';
+export * from './money/payment-methods';

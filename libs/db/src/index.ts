@@ -6,3 +6,4 @@ export * from './health/health.module';
 export * from './health/shutdown-state';
 export * from './migration-cli';
 export * from './service-database';
+export * from './columns';

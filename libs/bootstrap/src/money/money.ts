@@ -26,11 +26,11 @@ export function fromMinorUnits(minor: number): number {
 export const CURRENCIES = Intl.supportedValuesOf('currency');
 
 /** A decimal amount > 0 and ≤ max with at most two decimals; the property then holds minor units. */
-export function IsMoneyAmount(field: string, max: number, options: { example: number; description?: string }): PropertyDecorator {
+export function IsMoneyAmount(field: string, max: number, options: { example: number; description?: string; required?: boolean }): PropertyDecorator {
   const maxMinor = max * 100;
   const message = `${field} must be a number greater than 0 and at most ${max} with at most 2 decimals`;
   return applyDecorators(
-    ApiProperty({ type: Number, example: options.example, minimum: 0.01, maximum: max, multipleOf: 0.01, description: options.description }),
+    ApiProperty({ type: Number, required: options.required ?? true, example: options.example, minimum: 0.01, maximum: max, multipleOf: 0.01, description: options.description }),
     Transform(({ value }) => toMinorUnits(value) ?? value),
     ValidateBy({
       name: 'isMoneyAmount',

@@ -1,0 +1,26 @@
+import { ServiceClient } from '@app/bootstrap';
+import { Module } from '@nestjs/common';
+import { orderConfig, OrderConfig } from '../config/order.config';
+import { PaymentsClient } from './payments.client';
+import { UsersClient } from './users.client';
+
+const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES, breakerThreshold: config.BREAKER_THRESHOLD, breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS });
+
+@Module({
+  providers: [
+    {
+      provide: UsersClient,
+      inject: [orderConfig.KEY],
+      useFactory: (config: OrderConfig) =>
+        new UsersClient(new ServiceClient({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS, ...breaker(config) })),
+    },
+    {
+      provide: PaymentsClient,
+      inject: [orderConfig.KEY],
+      useFactory: (config: OrderConfig) =>
+        new PaymentsClient(new ServiceClient({ target: 'payment', baseURL: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_SERVICE_TIMEOUT_MS, ...breaker(config) })),
+    },
+  ],
+  exports: [UsersClient, PaymentsClient],
+})
+export class ClientsModule {}

@@ -1,0 +1,19 @@
+import { AuthModule } from '@app/auth';
+import { ServiceCoreModule } from '@app/bootstrap';
+import { DatabaseModule, HealthModule } from '@app/db';
+import { MetricsModule } from '@app/metrics';
+import { Module } from '@nestjs/common';
+import { orderDatabase, orderService } from './order-service';
+import { OrdersModule } from './orders/orders.module';
+
+@Module({
+  imports: [
+    ServiceCoreModule.forRoot({ service: orderService.name, configs: orderService.configs }),
+    MetricsModule.forService(orderService.name),
+    DatabaseModule.forService(orderDatabase),
+    HealthModule,
+    AuthModule,
+    OrdersModule,
+  ],
+})
+export class OrderAppModule {}

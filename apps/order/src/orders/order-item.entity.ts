@@ -1,0 +1,29 @@
+import { BIGINT_AS_NUMBER } from '@app/db';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Order } from './order.entity';
+
+@Entity('order_items')
+export class OrderItem {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => Order, (order) => order.items, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'order_id' })
+  order: Order;
+
+  @Column({ name: 'order_id', type: 'uuid' })
+  orderId: string;
+
+  /** Keeps the items in the order the client sent them. */
+  @Column({ type: 'smallint' })
+  position: number;
+
+  @Column({ name: 'product_name', type: 'varchar', length: 200 })
+  productName: string;
+
+  @Column({ type: 'integer' })
+  quantity: number;
+
+  @Column({ name: 'unit_price_minor', type: 'bigint', transformer: BIGINT_AS_NUMBER })
+  unitPriceMinor: number;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { OrderItem } from './order-item.entity';
+import { Order } from './order.entity';
+import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { PaymentEventsController } from './payment-events.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Order, OrderItem]), ClientsModule],
+  controllers: [PaymentEventsController, OrdersController],
+  providers: [OrdersRepository, OrdersService],
+})
+export class OrdersModule {}

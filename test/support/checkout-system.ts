@@ -1,0 +1,56 @@
+import { startService, ServiceUnderTest } from './service-under-test';
+import { freePort, spawnService, SpawnedService } from './spawned-service';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { OrderAppModule } from '../../apps/order/src/order-app.module';
+import { orderService } from '../../apps/order/src/order-service';
+
+export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
+
+export interface CheckoutSystem {
+  order: ServiceUnderTest;
+  user: SpawnedService;
+  payment: SpawnedService | undefined;
+  databases: { order: TestDatabase; user: TestDatabase; payment: TestDatabase };
+  paymentPort: number;
+  startPayment(): Promise<SpawnedService>;
+  close(): Promise<void>;
+}
+
+/**
+ * The order service in this process, the real user and payment services as their own
+ * processes, each on its own database.
+ */
+export async function startCheckoutSystem(options: { orderEnv?: Record<string, string>; withPayment?: boolean } = {}): Promise<CheckoutSystem> {
+  const databases = { order: await createTestDatabase('order'), user: await createTestDatabase('user'), payment: await createTestDatabase('payment') };
+  const user = await spawnService('user', { DATABASE_URL: databases.user.url, BCRYPT_COST: '4', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  const paymentPort = await freePort();
+  const order = await startService(OrderAppModule, orderService, {
+    DATABASE_URL: databases.order.url,
+    USER_SERVICE_URL: user.url,
+    PAYMENT_SERVICE_URL: `http://127.0.0.1:${paymentPort}`,
+    ...options.orderEnv,
+  });
+  const system: CheckoutSystem = {
+    order,
+    user,
+    payment: undefined,
+    databases,
+    paymentPort,
+    async startPayment() {
+      system.payment = await spawnService('payment', {
+        DATABASE_URL: databases.payment.url,
+        PORT: String(paymentPort),
+        ORDER_SERVICE_URL: order.url,
+        PAYMENT_EVENTS_POLL_MS: '100',
+      });
+      return system.payment;
+    },
+    async close() {
+      await order.close();
+      await Promise.all([user.stop(), system.payment?.stop()]);
+      await Promise.all(Object.values(databases).map((db) => db.drop()));
+    },
+  };
+  if (options.withPayment !== false) await system.startPayment();
+  return system;
+}
