@@ -1,0 +1,216 @@
+// Runs the whole system on this machine as real processes: every service from its production
+// build (one or more replicas) and nginx in front of them, configured from the same templates
+// docker compose uses. Used by `npm start`, the system tests and the benchmark.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { join, resolve } = require('node:path');
+
+const ROOT = resolve(__dirname, '..');
+const SERVICES = [
+  { app: 'user', prefix: 'users', port: 3001 },
+  { app: 'order', prefix: 'orders', port: 3002 },
+  { app: 'payment', prefix: 'payments', port: 3003 },
+];
+
+function builtEntry(app) {
+  return join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
+}
+
+function findNginx() {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin']) {
+    const candidate = join(dir, 'nginx');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** envsubst as the official nginx image runs it: only the listed variables are replaced. */
+function renderTemplate(text, variables) {
+  return text.replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (match, name) => (name in variables ? String(variables[name]) : match));
+}
+
+function gatewayVariables(env, upstreams, dir) {
+  return {
+    GATEWAY_PORT: env.GATEWAY_PORT ?? '8080',
+    GATEWAY_TLS_PORT: env.GATEWAY_TLS_PORT ?? '8443',
+    GATEWAY_STATUS_LISTEN: `127.0.0.1:${env.GATEWAY_STATUS_PORT ?? '8081'}`,
+    GATEWAY_TLS_CERT: env.GATEWAY_TLS_CERT ?? join(dir, 'certs', 'gateway.crt'),
+    GATEWAY_TLS_KEY: env.GATEWAY_TLS_KEY ?? join(dir, 'certs', 'gateway.key'),
+    GATEWAY_RATE_LIMIT_ENABLED: env.GATEWAY_RATE_LIMIT_ENABLED ?? 'on',
+    GATEWAY_RATE_LIMIT: env.GATEWAY_RATE_LIMIT ?? '10r/s',
+    GATEWAY_RATE_BURST: env.GATEWAY_RATE_BURST ?? '20',
+    GATEWAY_LOGIN_RATE_LIMIT: env.GATEWAY_LOGIN_RATE_LIMIT ?? '2r/s',
+    GATEWAY_LOGIN_RATE_BURST: env.GATEWAY_LOGIN_RATE_BURST ?? '5',
+    GATEWAY_BODY_LIMIT: env.GATEWAY_BODY_LIMIT ?? '256k',
+    GATEWAY_HTML_ROOT: join(ROOT, 'nginx', 'html'),
+    GATEWAY_ACCESS_LOG: env.GATEWAY_ACCESS_LOG ?? join(dir, 'access.log'),
+    USER_UPSTREAM_SERVERS: upstreams.user,
+    ORDER_UPSTREAM_SERVERS: upstreams.order,
+    PAYMENT_UPSTREAM_SERVERS: upstreams.payment,
+  };
+}
+
+/** Renders every template into a private folder with a main nginx.conf that needs no root. */
+function renderGateway(dir, variables) {
+  rmSync(join(dir, 'conf.d'), { recursive: true, force: true });
+  for (const sub of ['conf.d', 'tmp', 'certs']) mkdirSync(join(dir, sub), { recursive: true });
+  if (!existsSync(variables.GATEWAY_TLS_CERT)) execFileSync('sh', [join(ROOT, 'nginx', 'generate-cert.sh'), join(dir, 'certs')], { stdio: 'ignore' });
+  const templates = join(ROOT, 'nginx', 'templates');
+  for (const file of readdirSync(templates).filter((f) => f.endsWith('.template'))) {
+    writeFileSync(join(dir, 'conf.d', file.replace(/\.template$/, '')), renderTemplate(readFileSync(join(templates, file), 'utf8'), variables));
+  }
+  const mimeTypes = existsSync('/etc/nginx/mime.types') ? 'include /etc/nginx/mime.types;' : 'types { text/html html; text/css css; application/javascript js; }';
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes auto;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+daemon off;
+events { worker_connections 8192; }
+http {
+    ${mimeTypes}
+    default_type application/octet-stream;
+    sendfile on;
+    keepalive_timeout 65s;
+    client_body_temp_path ${join(dir, 'tmp', 'body')};
+    proxy_temp_path ${join(dir, 'tmp', 'proxy')};
+    fastcgi_temp_path ${join(dir, 'tmp', 'fastcgi')};
+    uwsgi_temp_path ${join(dir, 'tmp', 'uwsgi')};
+    scgi_temp_path ${join(dir, 'tmp', 'scgi')};
+    include ${join(dir, 'conf.d')}/*.conf;
+}
+`,
+  );
+  return join(dir, 'nginx.conf');
+}
+
+function pipeOutput(child, label, sink) {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) sink(label, line);
+    });
+  }
+}
+
+async function waitFor(url, deadline, isUp = (r) => r.ok) {
+  while (Date.now() < deadline) {
+    const up = await fetch(url).then(isUp, () => false);
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become ready in time`);
+}
+
+/**
+ * Starts the system. Options: replicas (per service), env (extra environment for everything),
+ * gateway (false to skip nginx), dir (private runtime folder), log(label, line), progress(message).
+ */
+async function startStack(options = {}) {
+  const env = { ...process.env, ...options.env };
+  const replicas = Math.max(1, Number(options.replicas ?? env.REPLICAS ?? 1));
+  const dir = resolve(options.dir ?? join(ROOT, '.run'));
+  const log = options.log ?? (() => undefined);
+  const progress = options.progress ?? (() => undefined);
+  const children = [];
+  const instances = {};
+  for (const service of SERVICES) {
+    if (!existsSync(builtEntry(service.app))) throw new Error(`${builtEntry(service.app)} is missing: run npm run build first`);
+  }
+  for (const service of SERVICES) {
+    const url = env[`${service.app.toUpperCase()}_DATABASE_URL`];
+    const count = url ? replicas : 1;
+    if (!url && replicas > 1) progress(`${service.app}: the embedded database serves one replica only; set ${service.app.toUpperCase()}_DATABASE_URL for more`);
+    const firstPort = Number(env[`${service.app.toUpperCase()}_PORT`] ?? service.port);
+    instances[service.app] = [];
+    for (let i = 0; i < count; i++) {
+      instances[service.app].push({ ...service, replica: i + 1, port: i === 0 ? firstPort : await freePort(), databaseUrl: url });
+    }
+  }
+  const direct = (app) => `http://127.0.0.1:${instances[app][0].port}`;
+  const startInstance = (instance) => {
+    const instanceEnv = {
+      ...env,
+      PORT: String(instance.port),
+      HOST: '127.0.0.1',
+      USER_SERVICE_URL: env.USER_SERVICE_URL ?? direct('user'),
+      PAYMENT_SERVICE_URL: env.PAYMENT_SERVICE_URL ?? direct('payment'),
+      ORDER_SERVICE_URL: env.ORDER_SERVICE_URL ?? direct('order'),
+      DATA_DIR: env.DATA_DIR ?? join(ROOT, '.data'),
+    };
+    if (instance.databaseUrl) instanceEnv.DATABASE_URL = instance.databaseUrl;
+    else delete instanceEnv.DATABASE_URL;
+    const child = spawn(process.execPath, [builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
+    pipeOutput(child, label, log);
+    instance.process = child;
+    instance.url = `http://127.0.0.1:${instance.port}`;
+    children.push(child);
+    return child;
+  };
+  const stop = async (signal = 'SIGTERM') => {
+    const exits = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))));
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal === 'SIGTERM' && child === gateway?.process ? 'SIGQUIT' : signal);
+    const force = setTimeout(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')), 15_000);
+    await Promise.all(exits);
+    clearTimeout(force);
+  };
+  let gateway;
+  try {
+    await startAll();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { instances, gateway, startInstance, stop, children };
+
+  async function startAll() {
+  const all = Object.values(instances).flat();
+  all.forEach(startInstance);
+  const deadline = Date.now() + 90_000;
+  await Promise.all(
+    all.map(async (instance) => {
+      await waitFor(`${instance.url}/${instance.prefix}/health`, deadline);
+      progress(`${instance.app}${instances[instance.app].length > 1 ? ` replica ${instance.replica}` : ''} is healthy on ${instance.url}`);
+    }),
+  );
+
+  if (options.gateway !== false) {
+    const nginx = findNginx();
+    if (!nginx) {
+      progress('nginx is not installed (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx): serving the services on their own ports');
+    } else {
+      const upstream = (app) => instances[app].map((i) => `server 127.0.0.1:${i.port} max_fails=2 fail_timeout=5s;`).join(' ');
+      const variables = gatewayVariables(env, { user: upstream('user'), order: upstream('order'), payment: upstream('payment') }, join(dir, 'gateway'));
+      const conf = renderGateway(join(dir, 'gateway'), variables);
+      const child = spawn(nginx, ['-c', conf, '-p', join(dir, 'gateway'), '-e', join(dir, 'gateway', 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      pipeOutput(child, 'gateway', log);
+      children.push(child);
+      gateway = { url: `http://127.0.0.1:${variables.GATEWAY_PORT}`, tlsUrl: `https://localhost:${variables.GATEWAY_TLS_PORT}`, process: child, dir: join(dir, 'gateway'), variables, conf };
+      await waitFor(`${gateway.url}/health`, Date.now() + 15_000).catch((error) => {
+        throw new Error(`${error.message}: ${readFileSync(join(dir, 'gateway', 'error.log'), 'utf8').trim().split('\n').pop()}`);
+      });
+      progress(`gateway is up on ${gateway.url} and ${gateway.tlsUrl}`);
+    }
+  }
+  }
+}
+
+module.exports = { startStack, renderTemplate, gatewayVariables, renderGateway, SERVICES, builtEntry, findNginx };
