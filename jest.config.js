@@ -38,5 +38,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/system/**/*.system-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
+    { ...shared, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'] },
   ],
 };

@@ -33,6 +33,7 @@ export function startStack(options?: {
   gateway?: boolean;
   dir?: string;
   log?: (label: string, line: string) => void;
+  logDir?: string;
   progress?: (message: string) => void;
 }): Promise<Stack>;
 export function renderTemplate(text: string, variables: Record<string, string>): string;

@@ -3,7 +3,7 @@
 // docker compose uses. Used by `npm start`, the system tests and the benchmark.
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
+const { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
 
@@ -121,7 +121,8 @@ async function waitFor(url, deadline, isUp = (r) => r.ok) {
 
 /**
  * Starts the system. Options: replicas (per service), env (extra environment for everything),
- * gateway (false to skip nginx), dir (private runtime folder), log(label, line), progress(message).
+ * gateway (false to skip nginx), dir (private runtime folder), log(label, line) or logDir (files),
+ * progress(message).
  */
 async function startStack(options = {}) {
   const env = { ...process.env, ...options.env };
@@ -131,6 +132,7 @@ async function startStack(options = {}) {
   const progress = options.progress ?? (() => undefined);
   const children = [];
   const instances = {};
+  if (options.logDir) mkdirSync(options.logDir, { recursive: true });
   for (const service of SERVICES) {
     if (!existsSync(builtEntry(service.app))) throw new Error(`${builtEntry(service.app)} is missing: run npm run build first`);
   }
@@ -157,9 +159,11 @@ async function startStack(options = {}) {
     };
     if (instance.databaseUrl) instanceEnv.DATABASE_URL = instance.databaseUrl;
     else delete instanceEnv.DATABASE_URL;
-    const child = spawn(process.execPath, [builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
-    pipeOutput(child, label, log);
+    // With logDir, output goes straight to files: piping it through this process would cost CPU under load.
+    const output = options.logDir ? openSync(join(options.logDir, `${label}.log`), 'a') : 'pipe';
+    const child = spawn(process.execPath, [builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', output, output] });
+    if (!options.logDir) pipeOutput(child, label, log);
     instance.process = child;
     instance.url = `http://127.0.0.1:${instance.port}`;
     children.push(child);

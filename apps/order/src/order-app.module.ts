@@ -9,7 +9,7 @@ import { OrdersModule } from './orders/orders.module';
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: orderService.name, configs: orderService.configs }),
-    MetricsModule.forService(orderService.name),
+    MetricsModule.forService(orderService.name, ['orders', 'service-calls']),
     DatabaseModule.forService(orderDatabase),
     HealthModule,
     AuthModule,

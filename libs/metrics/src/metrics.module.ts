@@ -1,14 +1,21 @@
-import { DynamicModule, Global, Module, OnModuleDestroy } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
+import { OrderMetrics, orderMetricProviders, PaymentMetrics, paymentMetricProviders, ServiceCallMetrics, serviceCallMetricProviders } from './business-metrics';
 import { HttpMetrics, httpMetricProviders } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
 /** Prometheus metrics at `GET /metrics` on the service itself, outside its public prefix. */
 @Global()
 @Module({})
-export class MetricsModule implements OnModuleDestroy {
-  static forService(service: string): DynamicModule {
+export class MetricsModule implements OnApplicationShutdown {
+  /** `features` adds the business metrics a service records: its orders, payments, or calls to others. */
+  static forService(service: string, features: ('orders' | 'payments' | 'service-calls')[] = []): DynamicModule {
+    const business = [
+      ...(features.includes('orders') ? [...orderMetricProviders, OrderMetrics] : []),
+      ...(features.includes('payments') ? [...paymentMetricProviders, PaymentMetrics] : []),
+      ...(features.includes('service-calls') ? [...serviceCallMetricProviders, ServiceCallMetrics] : []),
+    ];
     return {
       module: MetricsModule,
       imports: [
@@ -19,13 +26,13 @@ export class MetricsModule implements OnModuleDestroy {
           defaultMetrics: { enabled: true },
         }),
       ],
-      providers: [...httpMetricProviders, HttpMetrics],
-      exports: [PrometheusModule, HttpMetrics],
+      providers: [...httpMetricProviders, HttpMetrics, ...business],
+      exports: [PrometheusModule, HttpMetrics, ...business],
     };
   }
 
   /** prom-client keeps one global registry: clear it so an app can be built again in the same process. */
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     register.clear();
   }
 }

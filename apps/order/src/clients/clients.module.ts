@@ -1,4 +1,5 @@
 import { ServiceClient } from '@app/bootstrap';
+import { ServiceCallMetrics } from '@app/metrics';
 import { Module } from '@nestjs/common';
 import { orderConfig, OrderConfig } from '../config/order.config';
 import { PaymentsClient } from './payments.client';
@@ -10,15 +11,22 @@ const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES
   providers: [
     {
       provide: UsersClient,
-      inject: [orderConfig.KEY],
-      useFactory: (config: OrderConfig) =>
-        new UsersClient(new ServiceClient({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS, ...breaker(config) })),
+      inject: [orderConfig.KEY, ServiceCallMetrics],
+      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics) =>
+        new UsersClient(
+          new ServiceClient({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS, ...breaker(config) }, metrics.register('user')),
+        ),
     },
     {
       provide: PaymentsClient,
-      inject: [orderConfig.KEY],
-      useFactory: (config: OrderConfig) =>
-        new PaymentsClient(new ServiceClient({ target: 'payment', baseURL: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_SERVICE_TIMEOUT_MS, ...breaker(config) })),
+      inject: [orderConfig.KEY, ServiceCallMetrics],
+      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics) =>
+        new PaymentsClient(
+          new ServiceClient(
+            { target: 'payment', baseURL: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_SERVICE_TIMEOUT_MS, ...breaker(config) },
+            metrics.register('payment'),
+          ),
+        ),
     },
   ],
   exports: [UsersClient, PaymentsClient],

@@ -1,5 +1,6 @@
 import type { AuthenticatedUser } from '@app/auth';
 import { ConflictError, fingerprint, PaymentMethod, NotFoundError, Page, ServiceUnreachableError, UnavailableError, UnprocessableError } from '@app/bootstrap';
+import { OrderMetrics } from '@app/metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PaymentsClient } from '../clients/payments.client';
@@ -28,6 +29,7 @@ export class OrdersService {
     private readonly orders: OrdersRepository,
     private readonly users: UsersClient,
     private readonly payments: PaymentsClient,
+    private readonly metrics: OrderMetrics,
     @Inject(orderConfig.KEY) private readonly config: OrderConfig,
   ) {}
 
@@ -46,7 +48,9 @@ export class OrdersService {
       if (!(error instanceof DuplicateIdempotencyKeyError)) throw error;
       return this.replay((await this.orders.findByIdempotencyKey(caller.id, idempotencyKey!))!, draft);
     }
-    return { order: await this.charge(order, caller, requestId), replayed: false };
+    const placed = await this.charge(order, caller, requestId);
+    this.metrics.orderPlaced(placed.status, placed.currency, placed.totalMinor);
+    return { order: placed, replayed: false };
   }
 
   /** Pays a pending order, or retries a declined one; never a second completed payment. */
@@ -157,6 +161,7 @@ export class OrdersService {
       outcome.kind === 'declined'
         ? await this.orders.transition(order.id, attempt, { status: 'payment_failed', paymentId: outcome.paymentId, statusReason: outcome.reason })
         : await this.orders.transition(order.id, attempt, { status: 'confirmed', paymentId: outcome.paymentId, statusReason: null });
+    if (settled && outcome.kind !== 'declined') this.metrics.orderConfirmed(order.currency, order.totalMinor);
     const current = await this.reload(order.id);
     if (!settled && outcome.kind !== 'declined' && current.status === 'cancelled') {
       // Cancelled while the charge was in flight: the money goes back.

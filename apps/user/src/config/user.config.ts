@@ -1,5 +1,6 @@
 import { envConfig } from '@app/bootstrap';
 import { ConfigType } from '@nestjs/config';
+import { availableParallelism } from 'node:os';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 class UserEnv {
@@ -7,6 +8,11 @@ class UserEnv {
   @Min(4, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
   @Max(15, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
   BCRYPT_COST: number = 10;
+
+  @IsInt({ message: 'PASSWORD_HASH_THREADS must be an integer between 0 and 64' })
+  @Min(0, { message: 'PASSWORD_HASH_THREADS must be an integer between 0 and 64' })
+  @Max(64, { message: 'PASSWORD_HASH_THREADS must be an integer between 0 and 64' })
+  PASSWORD_HASH_THREADS: number = availableParallelism();
 
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset for the in-process session store)' })

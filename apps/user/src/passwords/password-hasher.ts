@@ -1,26 +1,52 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
 import { userConfig, UserConfig } from '../config/user.config';
+import type { BcryptTask } from './bcrypt.worker';
 
-/** bcrypt hashing at the configured cost; the async API yields to the event loop between rounds. */
+/**
+ * bcrypt at the configured cost, on a pool of worker threads (PASSWORD_HASH_THREADS, default one
+ * per core) so that logins neither block nor queue behind the event loop. With 0 threads it runs
+ * in-process (bcryptjs's async API, which yields between rounds).
+ */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnApplicationShutdown {
+  private readonly pool?: Piscina;
   private decoy?: Promise<string>;
 
-  constructor(@Inject(userConfig.KEY) private readonly config: UserConfig) {}
+  constructor(@Inject(userConfig.KEY) private readonly config: UserConfig) {
+    if (config.PASSWORD_HASH_THREADS > 0) {
+      const filename = join(__dirname, 'bcrypt.worker.js');
+      if (!existsSync(filename)) throw new Error(`${filename} is missing: build the service, or set PASSWORD_HASH_THREADS=0`);
+      this.pool = new Piscina({ filename, minThreads: 1, maxThreads: config.PASSWORD_HASH_THREADS, idleTimeout: 60_000 });
+      new Logger(PasswordHasher.name).log(`Hashing passwords on ${config.PASSWORD_HASH_THREADS} worker thread(s)`);
+    }
+  }
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(password, this.config.BCRYPT_COST);
+    return this.run({ op: 'hash', password, cost: this.config.BCRYPT_COST }) as Promise<string>;
   }
 
   verify(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(password, hash);
+    return this.run({ op: 'compare', password, hash }) as Promise<boolean>;
   }
 
   /** Spends the same time as a real check, so an unknown user cannot be told from a wrong password. */
   async verifyAgainstDecoy(password: string): Promise<false> {
     this.decoy ??= this.hash('decoy-password-for-unknown-users');
-    await bcrypt.compare(password, await this.decoy);
+    await this.verify(password, await this.decoy);
     return false;
+  }
+
+  /** After the HTTP server has drained: requests still in flight need the pool. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.destroy();
+  }
+
+  private run(task: BcryptTask): Promise<string | boolean> {
+    if (this.pool) return this.pool.run(task);
+    return task.op === 'hash' ? bcrypt.hash(task.password, task.cost) : bcrypt.compare(task.password, task.hash);
   }
 }

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+
+/** Metric names shared with the Grafana dashboards and alert rules in monitoring/. */
+export const METRICS = {
+  ordersPlaced: 'orders_placed_total',
+  orderValue: 'order_value',
+  ordersRevenue: 'orders_revenue_total',
+  payments: 'payments_total',
+  refunds: 'payment_refunds_total',
+  declineRateConfigured: 'payment_decline_rate_configured',
+  serviceCalls: 'service_calls_total',
+  serviceCallDuration: 'service_call_duration_seconds',
+  breakerState: 'circuit_breaker_state',
+} as const;
+
+export const orderMetricProviders = [
+  makeCounterProvider({ name: METRICS.ordersPlaced, help: 'Orders placed, by the status they ended in (confirmed, payment_failed, pending)', labelNames: ['status'] }),
+  makeHistogramProvider({
+    name: METRICS.orderValue,
+    help: 'Order totals in currency units',
+    labelNames: ['currency'],
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+  }),
+  makeCounterProvider({ name: METRICS.ordersRevenue, help: 'Total of confirmed orders in currency units', labelNames: ['currency'] }),
+];
+
+export const paymentMetricProviders = [
+  makeCounterProvider({ name: METRICS.payments, help: 'Payments processed, by outcome (completed, declined)', labelNames: ['outcome', 'method'] }),
+  makeCounterProvider({ name: METRICS.refunds, help: 'Payments refunded' }),
+  makeGaugeProvider({ name: METRICS.declineRateConfigured, help: 'The configured simulated decline rate (PAYMENT_DECLINE_RATE)' }),
+];
+
+export const serviceCallMetricProviders = [
+  makeCounterProvider({ name: METRICS.serviceCalls, help: 'Calls to other services by target and outcome', labelNames: ['target', 'outcome'] }),
+  makeHistogramProvider({
+    name: METRICS.serviceCallDuration,
+    help: 'Duration of calls to other services, by target',
+    labelNames: ['target'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
+  makeGaugeProvider({ name: METRICS.breakerState, help: 'Circuit breaker per target: 0 closed, 1 open, 2 half-open', labelNames: ['target'] }),
+];
+
+@Injectable()
+export class OrderMetrics {
+  constructor(
+    @InjectMetric(METRICS.ordersPlaced) private readonly placed: Counter<string>,
+    @InjectMetric(METRICS.orderValue) private readonly value: Histogram<string>,
+    @InjectMetric(METRICS.ordersRevenue) private readonly revenue: Counter<string>,
+  ) {}
+
+  orderPlaced(status: string, currency: string, totalMinor: number): void {
+    this.placed.inc({ status });
+    this.value.observe({ currency }, totalMinor / 100);
+  }
+
+  orderConfirmed(currency: string, totalMinor: number): void {
+    this.revenue.inc({ currency }, totalMinor / 100);
+  }
+}
+
+@Injectable()
+export class PaymentMetrics {
+  constructor(
+    @InjectMetric(METRICS.payments) private readonly payments: Counter<string>,
+    @InjectMetric(METRICS.refunds) private readonly refunds: Counter<string>,
+    @InjectMetric(METRICS.declineRateConfigured) private readonly declineRate: Gauge<string>,
+  ) {}
+
+  paymentProcessed(outcome: 'completed' | 'declined', method: string): void {
+    this.payments.inc({ outcome, method });
+  }
+
+  paymentRefunded(): void {
+    this.refunds.inc();
+  }
+
+  configuredDeclineRate(rate: number): void {
+    this.declineRate.set(rate);
+  }
+}
+
+const BREAKER_VALUES = { closed: 0, open: 1, half_open: 2 } as const;
+
+/** Observes the ServiceClient: latency and outcome per target, and the breaker's state. */
+@Injectable()
+export class ServiceCallMetrics {
+  constructor(
+    @InjectMetric(METRICS.serviceCalls) private readonly calls: Counter<string>,
+    @InjectMetric(METRICS.serviceCallDuration) private readonly duration: Histogram<string>,
+    @InjectMetric(METRICS.breakerState) private readonly breaker: Gauge<string>,
+  ) {}
+
+  onCall(target: string, outcome: string, seconds: number): void {
+    this.calls.inc({ target, outcome });
+    if (outcome !== 'rejected') this.duration.observe({ target }, seconds);
+  }
+
+  onBreakerState(target: string, state: keyof typeof BREAKER_VALUES): void {
+    this.breaker.set({ target }, BREAKER_VALUES[state]);
+  }
+
+  /** Publishes a closed breaker at start, so dashboards and alerts see the series before any failure. */
+  register(target: string): this {
+    this.breaker.set({ target }, 0);
+    this.calls.inc({ target, outcome: 'success' }, 0);
+    return this;
+  }
+}
