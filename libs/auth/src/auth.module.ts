@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { authConfig, AuthConfig } from './auth.config';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { ServiceTokenGuard, ServiceTokens } from './service-token';
@@ -9,11 +10,17 @@ import { ServiceTokenGuard, ServiceTokens } from './service-token';
   imports: [
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
-      useFactory: (config: AuthConfig) => ({
-        secret: config.secret,
-        signOptions: { algorithm: 'HS256', expiresIn: config.expiresInSeconds },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
+      useFactory: (config: AuthConfig) => {
+        // A KeyObject made once: given a string, jsonwebtoken re-parses the key (and throws
+        // trying it as a PEM public key) on every verification.
+        const key = createSecretKey(Buffer.from(config.secret));
+        return {
+          privateKey: key,
+          publicKey: key,
+          signOptions: { algorithm: 'HS256' as const, expiresIn: config.expiresInSeconds },
+          verifyOptions: { algorithms: ['HS256' as const] },
+        };
+      },
     }),
   ],
   providers: [JwtAuthGuard, ServiceTokens, ServiceTokenGuard],
