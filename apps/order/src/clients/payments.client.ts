@@ -50,7 +50,7 @@ export class PaymentsClient {
 
   /** Refunds a completed payment; an already refunded one counts as done. */
   async refund(paymentId: string, caller: AuthenticatedUser, requestId: string): Promise<void> {
-    const response = await this.client.request<{ status?: string; code?: string; message?: string }>({
+    const response = await this.client.request<{ code?: string; message?: string; details?: { status?: string } }>({
       method: 'POST',
       url: `/payments/${paymentId}/refund`,
       headers: { authorization: `Bearer ${caller.token}` },
@@ -59,7 +59,7 @@ export class PaymentsClient {
       requestId,
     });
     if (response.status === 200) return;
-    if (response.status === 409 && /refunded/.test(String(response.data.message))) return;
+    if (response.status === 409 && response.data.code === 'PAYMENT.NOT_REFUNDABLE' && response.data.details?.status === 'refunded') return;
     throw new PaymentRejectedError(response.status, String(response.data.message ?? 'no message'));
   }
 }

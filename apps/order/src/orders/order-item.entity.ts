@@ -1,14 +1,17 @@
 import { BIGINT_AS_NUMBER } from '@app/db';
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Order } from './order.entity';
 
 @Entity('order_items')
+@Index('order_items_order_idx', ['orderId', 'position'])
+@Check('CHK_order_items_quantity', '"quantity" BETWEEN 1 AND 10000')
+@Check('CHK_order_items_price', '"unit_price_minor" > 0')
 export class OrderItem {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @ManyToOne(() => Order, (order) => order.items, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'order_id' })
+  @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'FK_order_items_order' })
   order: Order;
 
   @Column({ name: 'order_id', type: 'uuid' })

@@ -1,9 +1,12 @@
 import { BIGINT_AS_NUMBER } from '@app/db';
-import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { OrderItem } from './order-item.entity';
-import type { OrderStatus } from './order-status';
+import { ORDER_STATUSES, type OrderStatus } from './order-status';
 
 @Entity('orders')
+@Check('CHK_orders_status', `"status" IN (${ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+@Check('CHK_orders_total', '"total_minor" > 0')
+@Check('CHK_orders_attempt', '"payment_attempt" >= 1')
 @Index('orders_user_created_idx', ['userId', 'createdAt'])
 @Index('orders_user_idempotency_key', ['userId', 'idempotencyKey'], { unique: true, where: '"idempotency_key" IS NOT NULL' })
 export class Order {

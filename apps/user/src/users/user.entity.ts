@@ -1,9 +1,11 @@
 import type { Role } from '@app/auth';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('users')
 // Usernames are unique whatever their case; the expression index lives in the migration.
 @Index('users_username_lower_key', { synchronize: false })
+@Index('IDX_users_created_at', ['createdAt'])
+@Check('CHK_users_role', `"role" IN ('user', 'admin')`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;

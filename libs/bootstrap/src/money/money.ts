@@ -7,7 +7,8 @@ import { IsIn, IsOptional, ValidateBy, ValidationOptions } from 'class-validator
  * Money travels as decimals with at most two fraction digits and is held as integer minor
  * units (cents), so 3 × 19.99 is exactly 59.97.
  */
-const DECIMAL = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
+// Up to 13 whole digits: in cents that stays below 2^53, so every amount is an exact integer.
+const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
 
 /** Parses a decimal amount (number or string) into minor units, or undefined when it is not one. */
 export function toMinorUnits(value: unknown): number | undefined {
@@ -31,7 +32,8 @@ export function IsMoneyAmount(field: string, max: number, options: { example: nu
   const message = `${field} must be a number greater than 0 and at most ${max} with at most 2 decimals`;
   return applyDecorators(
     ApiProperty({ type: Number, required: options.required ?? true, example: options.example, minimum: 0.01, maximum: max, multipleOf: 0.01, description: options.description }),
-    Transform(({ value }) => toMinorUnits(value) ?? value),
+    // Anything that is not a decimal amount becomes NaN, so a bare integer is never taken for cents.
+    Transform(({ value }) => (value === undefined ? undefined : (toMinorUnits(value) ?? Number.NaN))),
     ValidateBy({
       name: 'isMoneyAmount',
       validator: { validate: (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= maxMinor, defaultMessage: () => message },
@@ -44,7 +46,7 @@ export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ example: 'USD', default: 'USD', description: 'ISO 4217 currency code', pattern: '^[A-Z]{3}$' }),
     IsOptional(),
-    Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value)),
+    Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : (value ?? undefined))),
     IsIn(CURRENCIES, { message: 'currency must be an ISO 4217 code such as USD or EUR', ...options }),
   );
 }

@@ -1,0 +1,28 @@
+import { envConfig } from '@app/bootstrap';
+import { ConfigType } from '@nestjs/config';
+import { IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+
+const URL = /^https?:\/\/\S+$/;
+
+class PaymentEnv {
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'PAYMENT_DECLINE_RATE must be a number between 0 and 1' })
+  @Min(0, { message: 'PAYMENT_DECLINE_RATE must be a number between 0 and 1' })
+  @Max(1, { message: 'PAYMENT_DECLINE_RATE must be a number between 0 and 1' })
+  PAYMENT_DECLINE_RATE: number = 0.2;
+
+  @Matches(URL, { message: 'ORDER_SERVICE_URL must be an http(s) URL' })
+  ORDER_SERVICE_URL: string = 'http://127.0.0.1:3002';
+
+  @IsInt({ message: 'ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
+  @Min(50, { message: 'ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
+  @Max(60000, { message: 'ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
+  ORDER_SERVICE_TIMEOUT_MS: number = 2000;
+
+  @IsInt({ message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
+  @Min(10, { message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
+  @Max(60000, { message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
+  PAYMENT_EVENTS_POLL_MS: number = 1000;
+}
+
+export const paymentConfig = envConfig('payment', PaymentEnv);
+export type PaymentConfig = ConfigType<typeof paymentConfig>;

@@ -1,0 +1,19 @@
+import { AuthModule } from '@app/auth';
+import { ServiceCoreModule } from '@app/bootstrap';
+import { DatabaseModule, HealthModule } from '@app/db';
+import { MetricsModule } from '@app/metrics';
+import { Module } from '@nestjs/common';
+import { paymentDatabase, paymentService } from './payment-service';
+import { PaymentsModule } from './payments/payments.module';
+
+@Module({
+  imports: [
+    ServiceCoreModule.forRoot({ service: paymentService.name, configs: paymentService.configs }),
+    MetricsModule.forService(paymentService.name, ['payments', 'service-calls']),
+    DatabaseModule.forService(paymentDatabase),
+    HealthModule,
+    AuthModule,
+    PaymentsModule,
+  ],
+})
+export class PaymentAppModule {}

@@ -1,0 +1,25 @@
+import { authConfig } from '@app/auth';
+import { ServiceDefinition } from '@app/bootstrap';
+import { databaseConfig, ServiceDatabase } from '@app/db';
+import { paymentConfig } from './config/payment.config';
+import { CreatePayments1764190100000 } from './migrations/1764190100000-create-payments';
+import { PaymentEvent } from './payment-events/payment-event.entity';
+import { Payment } from './payments/payment.entity';
+
+export const paymentDatabase: ServiceDatabase = {
+  service: 'payment',
+  entities: [Payment, PaymentEvent],
+  migrations: [CreatePayments1764190100000],
+  migrationsDir: 'apps/payment/src/migrations',
+};
+
+export const paymentService: ServiceDefinition = {
+  name: 'payment',
+  defaultPort: 3003,
+  configs: [authConfig, databaseConfig, paymentConfig],
+  docs: {
+    prefix: 'payments',
+    title: 'Payment service',
+    description: 'Simulated payments for orders: exact amounts, idempotent charges, at most one successful payment per order, and refunds the order service learns of.',
+  },
+};

@@ -1,0 +1,105 @@
+import type { AuthenticatedUser } from '@app/auth';
+import { ConflictError, fingerprint, NotFoundError, Page, UnprocessableError } from '@app/bootstrap';
+import { PaymentMetrics } from '@app/metrics';
+import { Injectable } from '@nestjs/common';
+import { PaymentEventsRelay } from '../payment-events/payment-events.relay';
+import { CreatePaymentDto } from './dto/create-payment.dto';
+import { ListPaymentsQuery } from './dto/list-payments.query';
+import { Payment } from './payment.entity';
+import { PaymentProcessor } from './payment-processor';
+import { DuplicatePaymentError, NewPayment, PaymentsRepository } from './payments.repository';
+
+const ORDER_ALREADY_PAID = 'PAYMENT.ORDER_ALREADY_PAID';
+
+export interface CreatedPayment {
+  payment: Payment;
+  /** True when an earlier request with the same Idempotency-Key made this payment. */
+  replayed: boolean;
+}
+
+@Injectable()
+export class PaymentsService {
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly processor: PaymentProcessor,
+    private readonly events: PaymentEventsRelay,
+    private readonly metrics: PaymentMetrics,
+  ) {}
+
+  async create(caller: AuthenticatedUser, dto: CreatePaymentDto, idempotencyKey?: string): Promise<CreatedPayment> {
+    const requestFingerprint = fingerprint(dto);
+    const earlier = await this.findByKey(caller, idempotencyKey);
+    if (earlier) return replay(earlier, requestFingerprint);
+    try {
+      await this.refuseIfPaid(dto.order_id);
+      const payment = await this.payments.insert(this.charge(caller, dto, idempotencyKey, requestFingerprint));
+      this.metrics.paymentProcessed(payment.status === 'declined' ? 'declined' : 'completed', payment.paymentMethod);
+      return { payment, replayed: false };
+    } catch (error) {
+      if (!(error instanceof DuplicatePaymentError) && !isOrderAlreadyPaid(error)) throw error;
+      // A concurrent request with the same key won meanwhile: this one is a replay of it, not a conflict.
+      const winner = await this.findByKey(caller, idempotencyKey);
+      if (winner) return replay(winner, requestFingerprint);
+      if (error instanceof DuplicatePaymentError) await this.refuseIfPaid(dto.order_id);
+      throw error;
+    }
+  }
+
+  list(caller: AuthenticatedUser, query: ListPaymentsQuery): Promise<Page<Payment>> {
+    return this.payments.listForUser(caller.id, query.order_id, query.start, query.limit);
+  }
+
+  /** Someone else's payment is answered exactly like a missing one. */
+  async getOwned(caller: AuthenticatedUser, id: string): Promise<Payment> {
+    const payment = await this.payments.findOwned(id, caller.id);
+    if (!payment) throw new NotFoundError('Payment');
+    return payment;
+  }
+
+  async refund(caller: AuthenticatedUser, id: string): Promise<Payment> {
+    (await this.getOwned(caller, id)).assertRefundable();
+    const refunded = await this.payments.refund(id, caller.id);
+    // Another request refunded it since the check: reading it again refuses with its new status.
+    if (!refunded) return this.refund(caller, id);
+    this.metrics.paymentRefunded();
+    this.events.kick();
+    return refunded;
+  }
+
+  private charge(caller: AuthenticatedUser, dto: CreatePaymentDto, idempotencyKey: string | undefined, requestFingerprint: string): NewPayment {
+    const outcome = this.processor.charge(dto.payment_method);
+    return {
+      orderId: dto.order_id,
+      userId: caller.id,
+      amountMinor: dto.amount,
+      // IsOptional lets an explicit null through.
+      currency: dto.currency ?? 'USD',
+      paymentMethod: dto.payment_method,
+      status: outcome.status,
+      transactionId: outcome.status === 'completed' ? outcome.transactionId : null,
+      failureReason: outcome.status === 'declined' ? outcome.failureReason : null,
+      idempotencyKey: idempotencyKey ?? null,
+      requestFingerprint,
+    };
+  }
+
+  private async findByKey(caller: AuthenticatedUser, idempotencyKey: string | undefined): Promise<Payment | null> {
+    return idempotencyKey ? this.payments.findByIdempotencyKey(caller.id, idempotencyKey) : null;
+  }
+
+  private async refuseIfPaid(orderId: string): Promise<void> {
+    const paid = await this.payments.findSuccessfulForOrder(orderId);
+    if (paid) throw new ConflictError(ORDER_ALREADY_PAID, `Order ${orderId} is already paid`, { payment_id: paid.id });
+  }
+}
+
+function isOrderAlreadyPaid(error: unknown): boolean {
+  return error instanceof ConflictError && error.code === ORDER_ALREADY_PAID;
+}
+
+function replay(earlier: Payment, requestFingerprint: string): CreatedPayment {
+  if (earlier.requestFingerprint !== requestFingerprint) {
+    throw new UnprocessableError('PAYMENT.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different payment request; send a new key');
+  }
+  return { payment: earlier, replayed: true };
+}

@@ -1,0 +1,20 @@
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { TEST_JWT_SECRET } from '../../../../test/support/environment';
+
+const jwt = new JwtService({ secret: TEST_JWT_SECRET, signOptions: { algorithm: 'HS256', expiresIn: 900 } });
+
+export interface Payer {
+  id: string;
+  token: string;
+}
+
+/** A user as the user service would log them in: the payment service only checks the token. */
+export function newPayer(): Payer {
+  const id = randomUUID();
+  return { id, token: jwt.sign({ sub: id, role: 'user', typ: 'access' }) };
+}
+
+export function verifyToken<T extends object>(token: string): T {
+  return jwt.verify<T>(token, { algorithms: ['HS256'] });
+}

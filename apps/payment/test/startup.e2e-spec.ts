@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { spawnService } from '../../../test/support/spawned-service';
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { eventually } from './helpers/eventually';
+import { newPayer } from './helpers/tokens';
+
+describe('payment service process: configuration checks and shutdown', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('payment');
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it.each([
+    ['a PAYMENT_DECLINE_RATE above 1', { PAYMENT_DECLINE_RATE: '1.5' }, /PAYMENT_DECLINE_RATE must be a number between 0 and 1 \(got "1.5"\)/],
+    ['a PAYMENT_DECLINE_RATE that is not a number', { PAYMENT_DECLINE_RATE: 'often' }, /PAYMENT_DECLINE_RATE must be a number between 0 and 1/],
+    ['an ORDER_SERVICE_URL that is not http', { ORDER_SERVICE_URL: 'ftp://orders' }, /ORDER_SERVICE_URL must be an http\(s\) URL/],
+    ['a PAYMENT_EVENTS_POLL_MS of 0', { PAYMENT_EVENTS_POLL_MS: '0' }, /PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000/],
+    ['an ORDER_SERVICE_TIMEOUT_MS that is not an integer', { ORDER_SERVICE_TIMEOUT_MS: '1.5' }, /ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000/],
+  ])('refuses to start with %s, in one clear line', async (_case, env, message) => {
+    const service = await spawnService('payment', { DATABASE_URL: db.url, PORT: '0', ...env }, { waitReady: false });
+    expect(await service.exited).toBe(1);
+    const lines = service.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it('keeps running while the order service is unreachable, then stops its relay and exits 0 on SIGTERM', async () => {
+    const service = await spawnService('payment', { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', PAYMENT_EVENTS_POLL_MS: '50' });
+    try {
+      const auth = { authorization: `Bearer ${newPayer().token}` };
+      const body = JSON.stringify({ order_id: randomUUID(), amount: 5, payment_method: 'test_success' });
+      const created = await fetch(`${service.url}/payments`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+      const payment = (await created.json()) as { id: string };
+      expect((await fetch(`${service.url}/payments/${payment.id}/refund`, { method: 'POST', headers: auth })).status).toBe(200);
+      await eventually(async () => {
+        const [row] = await db.query<{ attempts: number }>('SELECT attempts FROM payment_events WHERE payment_id = $1', [payment.id]);
+        return row?.attempts >= 2;
+      });
+      expect((await fetch(`${service.url}/payments/health`)).status).toBe(200);
+    } finally {
+      expect(await service.stop('SIGTERM')).toBe(0);
+    }
+    expect(service.output()).toContain('order service unreachable');
+  });
+});

@@ -1,0 +1,30 @@
+import { DataSource } from 'typeorm';
+import { databaseConfig, DatabaseConfig, dataSourceOptions, ServiceDatabase } from '@app/db';
+import { createTestDatabase } from '../../../test/support/test-database';
+import { orderDatabase } from '../../../apps/order/src/order-service';
+import { paymentDatabase } from '../../../apps/payment/src/payment-service';
+import { userDatabase } from '../../../apps/user/src/user-service';
+
+describe.each([
+  ['user', userDatabase],
+  ['order', orderDatabase],
+  ['payment', paymentDatabase],
+] as [string, ServiceDatabase][])('%s migrations', (_name, definition) => {
+  it('build exactly the schema the entities describe, and revert cleanly', async () => {
+    const db = await createTestDatabase(definition.service);
+    const config = { ...(databaseConfig() as DatabaseConfig), DATABASE_MIGRATIONS_RUN: false };
+    const dataSource = new DataSource(dataSourceOptions(definition, config, db.url, false));
+    try {
+      await dataSource.initialize();
+      expect((await dataSource.runMigrations()).length).toBe(definition.migrations.length);
+      const drift = await dataSource.driver.createSchemaBuilder().log();
+      expect(drift.upQueries.map((q) => q.query)).toEqual([]);
+      for (let i = 0; i < definition.migrations.length; i++) await dataSource.undoLastMigration();
+      const tables = await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
+      expect(tables).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+      await db.drop();
+    }
+  });
+});
