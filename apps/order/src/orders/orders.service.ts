@@ -157,13 +157,18 @@ export class OrdersService {
       await this.orders.setReason(order.id, 'pending', order.paymentAttempt, PAYMENT_UNREACHABLE);
       return this.reload(order.id);
     }
-    const settled =
+    const next =
       outcome.kind === 'declined'
-        ? await this.orders.transition(order.id, attempt, { status: 'payment_failed', paymentId: outcome.paymentId, statusReason: outcome.reason })
-        : await this.orders.transition(order.id, attempt, { status: 'confirmed', paymentId: outcome.paymentId, statusReason: null });
-    if (settled && outcome.kind !== 'declined') this.metrics.orderConfirmed(order.currency, order.totalMinor);
+        ? { status: 'payment_failed' as const, paymentId: outcome.paymentId, statusReason: outcome.reason }
+        : { status: 'confirmed' as const, paymentId: outcome.paymentId, statusReason: null };
+    const updatedAt = await this.orders.transition(order.id, attempt, next);
+    if (updatedAt) {
+      if (next.status === 'confirmed') this.metrics.orderConfirmed(order.currency, order.totalMinor);
+      // The row now holds exactly this: no need to read it back.
+      return Object.assign(order, next, { updatedAt });
+    }
     const current = await this.reload(order.id);
-    if (!settled && outcome.kind !== 'declined' && current.status === 'cancelled') {
+    if (outcome.kind !== 'declined' && current.status === 'cancelled') {
       // Cancelled while the charge was in flight: the money goes back.
       this.logger.warn(`Order ${order.id} was cancelled during its payment; refunding ${outcome.paymentId}`);
       await this.payments.refund(outcome.paymentId, caller, requestId).catch((error: Error) => this.logger.error(`Refund of ${outcome.paymentId} failed: ${error.message}`));
