@@ -47,6 +47,7 @@ function gatewayVariables(env, upstreams, dir) {
     GATEWAY_PORT: env.GATEWAY_PORT ?? '8080',
     GATEWAY_TLS_PORT: env.GATEWAY_TLS_PORT ?? '8443',
     GATEWAY_STATUS_LISTEN: `127.0.0.1:${env.GATEWAY_STATUS_PORT ?? '8081'}`,
+    GATEWAY_INTERNAL_LISTEN: `127.0.0.1:${env.GATEWAY_INTERNAL_PORT ?? '8082'}`,
     GATEWAY_TLS_CERT: env.GATEWAY_TLS_CERT ?? join(dir, 'certs', 'gateway.crt'),
     GATEWAY_TLS_KEY: env.GATEWAY_TLS_KEY ?? join(dir, 'certs', 'gateway.key'),
     GATEWAY_RATE_LIMIT_ENABLED: env.GATEWAY_RATE_LIMIT_ENABLED ?? 'on',
@@ -146,7 +147,12 @@ async function startStack(options = {}) {
       instances[service.app].push({ ...service, replica: i + 1, port: i === 0 ? firstPort : await freePort(), databaseUrl: url });
     }
   }
-  const direct = (app) => `http://127.0.0.1:${instances[app][0].port}`;
+  // One replica: services call each other directly. Several: through nginx's internal listener, so
+  // that losing a replica fails over like any other request.
+  const nginx = options.gateway !== false ? findNginx() : undefined;
+  const balanced = replicas > 1 && nginx;
+  if (balanced) env.GATEWAY_INTERNAL_PORT ??= String(await freePort());
+  const direct = (app) => (balanced ? `http://127.0.0.1:${env.GATEWAY_INTERNAL_PORT}` : `http://127.0.0.1:${instances[app][0].port}`);
   const startInstance = (instance) => {
     const instanceEnv = {
       ...env,
@@ -197,7 +203,6 @@ async function startStack(options = {}) {
   );
 
   if (options.gateway !== false) {
-    const nginx = findNginx();
     if (!nginx) {
       progress('nginx is not installed (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx): serving the services on their own ports');
     } else {
