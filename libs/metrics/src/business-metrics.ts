@@ -49,7 +49,11 @@ export class OrderMetrics {
     @InjectMetric(METRICS.ordersPlaced) private readonly placed: Counter<string>,
     @InjectMetric(METRICS.orderValue) private readonly value: Histogram<string>,
     @InjectMetric(METRICS.ordersRevenue) private readonly revenue: Counter<string>,
-  ) {}
+  ) {
+    // Every series exists from the start, so rate() counts the first order of each kind too.
+    for (const status of ['confirmed', 'payment_failed', 'pending']) placed.inc({ status }, 0);
+    revenue.inc({ currency: 'USD' }, 0);
+  }
 
   orderPlaced(status: string, currency: string, totalMinor: number): void {
     this.placed.inc({ status });
@@ -69,16 +73,18 @@ export class PaymentMetrics {
     @InjectMetric(METRICS.declineRateConfigured) private readonly declineRate: Gauge<string>,
   ) {}
 
+  /** Publishes the configuration, and every outcome series at 0 so rate() counts the first payment too. */
+  processorConfigured(declineRate: number, methods: readonly string[]): void {
+    this.declineRate.set(declineRate);
+    for (const outcome of ['completed', 'declined']) for (const method of methods) this.payments.inc({ outcome, method }, 0);
+  }
+
   paymentProcessed(outcome: 'completed' | 'declined', method: string): void {
     this.payments.inc({ outcome, method });
   }
 
   paymentRefunded(): void {
     this.refunds.inc();
-  }
-
-  configuredDeclineRate(rate: number): void {
-    this.declineRate.set(rate);
   }
 }
 

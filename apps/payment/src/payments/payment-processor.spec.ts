@@ -2,7 +2,7 @@ import type { PaymentMetrics } from '@app/metrics';
 import type { PaymentConfig } from '../config/payment.config';
 import { PaymentProcessor, SIMULATED_DECLINE_REASON } from './payment-processor';
 
-const metrics = { configuredDeclineRate: jest.fn() } as unknown as PaymentMetrics;
+const metrics = { processorConfigured: jest.fn() } as unknown as PaymentMetrics;
 const processor = (rate: number) => new PaymentProcessor({ PAYMENT_DECLINE_RATE: rate } as PaymentConfig, metrics);
 
 describe('PaymentProcessor', () => {
@@ -15,7 +15,7 @@ describe('PaymentProcessor', () => {
 
   it('publishes the configured rate as a metric', () => {
     processor(0.35);
-    expect(metrics.configuredDeclineRate).toHaveBeenCalledWith(0.35);
+    expect(metrics.processorConfigured).toHaveBeenCalledWith(0.35, expect.arrayContaining(['credit_card', 'test_success']));
   });
 
   it('declines the other methods at PAYMENT_DECLINE_RATE', () => {

@@ -1,4 +1,4 @@
-import type { PaymentMethod } from '@app/bootstrap';
+import { PAYMENT_METHODS, type PaymentMethod } from '@app/bootstrap';
 import { PaymentMetrics } from '@app/metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ export class PaymentProcessor {
     @Inject(paymentConfig.KEY) private readonly config: PaymentConfig,
     metrics: PaymentMetrics,
   ) {
-    metrics.configuredDeclineRate(config.PAYMENT_DECLINE_RATE);
+    metrics.processorConfigured(config.PAYMENT_DECLINE_RATE, PAYMENT_METHODS);
   }
 
   charge(method: PaymentMethod): ChargeOutcome {
