@@ -55,7 +55,8 @@ function gatewayVariables(env, upstreams, dir) {
     GATEWAY_RATE_BURST: env.GATEWAY_RATE_BURST ?? '20',
     GATEWAY_LOGIN_RATE_LIMIT: env.GATEWAY_LOGIN_RATE_LIMIT ?? '2r/s',
     GATEWAY_LOGIN_RATE_BURST: env.GATEWAY_LOGIN_RATE_BURST ?? '5',
-    GATEWAY_BODY_LIMIT: env.GATEWAY_BODY_LIMIT ?? '256k',
+    // Equal to the services' own limit: a larger body reaching a service would be cut off mid-send.
+    GATEWAY_BODY_LIMIT: env.GATEWAY_BODY_LIMIT ?? '100k',
     GATEWAY_HTML_ROOT: join(ROOT, 'nginx', 'html'),
     GATEWAY_ACCESS_LOG: env.GATEWAY_ACCESS_LOG ?? join(dir, 'access.log'),
     USER_UPSTREAM_SERVERS: upstreams.user,
@@ -151,7 +152,7 @@ async function startStack(options = {}) {
   // that losing a replica fails over like any other request.
   const nginx = options.gateway !== false ? findNginx() : undefined;
   const balanced = replicas > 1 && nginx;
-  if (balanced) env.GATEWAY_INTERNAL_PORT ??= String(await freePort());
+  env.GATEWAY_INTERNAL_PORT ??= String(await freePort());
   const direct = (app) => (balanced ? `http://127.0.0.1:${env.GATEWAY_INTERNAL_PORT}` : `http://127.0.0.1:${instances[app][0].port}`);
   const startInstance = (instance) => {
     const instanceEnv = {

@@ -50,6 +50,9 @@ export async function startSystemStack(options: { replicas?: number; env?: Recor
       ...options.env,
     },
     log: (label: string, line: string) => logs.push(`[${label}] ${line}`),
+  }).catch(async (error: Error) => {
+    await Promise.all(Object.values(databases).map((db) => db.drop()));
+    throw error;
   });
   if (!stack.gateway) throw new Error('nginx is required for the system tests (apt-get install nginx)');
   return {

@@ -210,7 +210,7 @@ describe('docker-compose.yml', () => {
       GATEWAY_RATE_BURST: '20',
       GATEWAY_LOGIN_RATE_LIMIT: '2r/s',
       GATEWAY_LOGIN_RATE_BURST: '5',
-      GATEWAY_BODY_LIMIT: '256k',
+      GATEWAY_BODY_LIMIT: '100k',
       USER_UPSTREAM_SERVERS: 'server user:3001 max_fails=3 fail_timeout=10s;',
       ORDER_UPSTREAM_SERVERS: 'server order:3002 max_fails=3 fail_timeout=10s;',
       PAYMENT_UPSTREAM_SERVERS: 'server payment:3003 max_fails=3 fail_timeout=10s;',

@@ -4,7 +4,7 @@ import { startService, ServiceUnderTest } from '../../../test/support/service-un
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
-import { newPayer, Payer } from './helpers/tokens';
+import { newPayer, Payer, orderServiceHeader } from './helpers/tokens';
 
 const AMOUNT_MESSAGE = 'amount must be a number greater than 0 and at most 1000000000000 with at most 2 decimals';
 const METHOD_MESSAGE = 'payment_method must be one of credit_card, debit_card, paypal, bank_transfer, test_success, test_decline';
@@ -31,7 +31,7 @@ describe('payment service: charging and reading payments', () => {
   });
 
   const pay = (payer: Payer, body: object, idempotencyKey?: string) => {
-    const req = svc.http.post('/payments').set(bearer(payer.token));
+    const req = svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader());
     if (idempotencyKey) req.set('Idempotency-Key', idempotencyKey);
     return req.send(body);
   };
@@ -110,7 +110,7 @@ describe('payment service: charging and reading payments', () => {
 
     it('rejects 1e309 sent as a raw JSON number literal', async () => {
       const raw = `{"order_id":"${randomUUID()}","amount":1e309,"payment_method":"test_success"}`;
-      const res = await svc.http.post('/payments').set(bearer(newPayer().token)).set('content-type', 'application/json').send(raw).expect(400);
+      const res = await svc.http.post('/payments').set(bearer(newPayer().token)).set(orderServiceHeader()).set('content-type', 'application/json').send(raw).expect(400);
       expect(res.body.errors).toEqual([{ field: 'amount', messages: [AMOUNT_MESSAGE] }]);
     });
 
@@ -124,6 +124,14 @@ describe('payment service: charging and reading payments', () => {
     it('rejects an Idempotency-Key that is too long', async () => {
       const res = await pay(newPayer(), order(), 'k'.repeat(256)).expect(400);
       expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1-255 printable ASCII characters'] }]);
+    });
+
+    it("refuses a payment a client sends directly, without the order service's token, with 403", async () => {
+      const payer = newPayer();
+      const res = await svc.http.post('/payments').set(bearer(payer.token)).send(order()).expect(403);
+      expect(res.body).toMatchObject({ statusCode: 403, code: 'AUTH.FORBIDDEN', message: expect.stringContaining('POST /orders/{id}/pay') });
+      await svc.http.post('/payments').set(bearer(payer.token)).set('X-Service-Token', payer.token).send(order()).expect(403);
+      expect(await db.query('SELECT id FROM payments WHERE user_id = $1', [payer.id])).toEqual([]);
     });
 
     it('answers 401 without a bearer access token, on every endpoint', async () => {

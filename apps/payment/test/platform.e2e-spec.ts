@@ -5,7 +5,7 @@ import { startService, ServiceUnderTest } from '../../../test/support/service-un
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
-import { newPayer } from './helpers/tokens';
+import { newPayer, orderServiceHeader } from './helpers/tokens';
 
 describe('payment service: docs, health and metrics', () => {
   let db: TestDatabase;
@@ -45,7 +45,7 @@ describe('payment service: docs, health and metrics', () => {
       expect(operation.security).toEqual([{ bearer: [] }]);
       expect(operation.responses['401']).toBeDefined();
     }
-    expect(Object.keys(operations.createPayment.responses).sort()).toEqual(['200', '201', '400', '401', '409', '422']);
+    expect(Object.keys(operations.createPayment.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '422']);
     expect(Object.keys(operations.refundPayment.responses).sort()).toEqual(['200', '400', '401', '404', '409']);
     expect(operations.createPayment.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]));
     expect(json.paths['/payments/health'].get.security).toBeUndefined();
@@ -80,9 +80,9 @@ describe('payment service: docs, health and metrics', () => {
     const refunds = /payment_refunds_total\{service="payment"\} (\d+)/;
     const before = [await count(completed), await count(declined), await count(refunds)];
     const body = { order_id: randomUUID(), amount: 3, payment_method: 'test_success' };
-    const paid = await svc.http.post('/payments').set(bearer(payer.token)).set('Idempotency-Key', 'once').send(body).expect(201);
-    await svc.http.post('/payments').set(bearer(payer.token)).set('Idempotency-Key', 'once').send(body).expect(200);
-    await svc.http.post('/payments').set(bearer(payer.token)).send({ ...body, order_id: randomUUID(), payment_method: 'test_decline' }).expect(201);
+    const paid = await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).set('Idempotency-Key', 'once').send(body).expect(201);
+    await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).set('Idempotency-Key', 'once').send(body).expect(200);
+    await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).send({ ...body, order_id: randomUUID(), payment_method: 'test_decline' }).expect(201);
     await svc.http.post(`/payments/${paid.body.id}/refund`).set(bearer(payer.token)).expect(200);
     expect([await count(completed), await count(declined), await count(refunds)]).toEqual([before[0] + 1, before[1] + 1, before[2] + 1]);
   });

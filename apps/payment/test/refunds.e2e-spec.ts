@@ -7,7 +7,7 @@ import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
 import { eventually } from './helpers/eventually';
 import { FakeOrderService, startFakeOrderService } from './helpers/fake-order-service';
-import { newPayer, Payer, verifyToken } from './helpers/tokens';
+import { newPayer, Payer, verifyToken, orderServiceHeader } from './helpers/tokens';
 
 interface EventRow {
   id: string;
@@ -38,7 +38,7 @@ describe('payment service: refunds and telling the order service', () => {
   });
 
   const paid = async (payer: Payer, paymentMethod = 'test_success') =>
-    (await svc.http.post('/payments').set(bearer(payer.token)).send({ order_id: randomUUID(), amount: 42.5, payment_method: paymentMethod }).expect(201)).body;
+    (await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).send({ order_id: randomUUID(), amount: 42.5, payment_method: paymentMethod }).expect(201)).body;
   const refund = (payer: Payer, id: string) => svc.http.post(`/payments/${id}/refund`).set(bearer(payer.token));
   const eventsOf = (paymentId: string) => db.query<EventRow>('SELECT * FROM payment_events WHERE payment_id = $1', [paymentId]);
   const delivered = (paymentId: string) => eventually(async () => (await eventsOf(paymentId)).find((e) => e.delivered_at !== null));
@@ -106,7 +106,7 @@ describe('payment service: refunds and telling the order service', () => {
       const payer = newPayer();
       const payment = await paid(payer);
       await refund(payer, payment.id).expect(200);
-      const res = await svc.http.post('/payments').set(bearer(payer.token)).send({ order_id: payment.order_id, amount: 42.5, payment_method: 'test_success' }).expect(409);
+      const res = await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).send({ order_id: payment.order_id, amount: 42.5, payment_method: 'test_success' }).expect(409);
       expect(res.body).toMatchObject({ code: 'PAYMENT.ORDER_ALREADY_PAID', details: { payment_id: payment.id } });
     });
   });

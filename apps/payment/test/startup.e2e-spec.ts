@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { spawnService } from '../../../test/support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { eventually } from './helpers/eventually';
-import { newPayer } from './helpers/tokens';
+import { newPayer, orderServiceHeader } from './helpers/tokens';
 
 describe('payment service process: configuration checks and shutdown', () => {
   let db: TestDatabase;
@@ -34,7 +34,7 @@ describe('payment service process: configuration checks and shutdown', () => {
     try {
       const auth = { authorization: `Bearer ${newPayer().token}` };
       const body = JSON.stringify({ order_id: randomUUID(), amount: 5, payment_method: 'test_success' });
-      const created = await fetch(`${service.url}/payments`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+      const created = await fetch(`${service.url}/payments`, { method: 'POST', headers: { ...auth, ...orderServiceHeader(), 'content-type': 'application/json' }, body });
       const payment = (await created.json()) as { id: string };
       expect((await fetch(`${service.url}/payments/${payment.id}/refund`, { method: 'POST', headers: auth })).status).toBe(200);
       await eventually(async () => {

@@ -53,7 +53,7 @@ describe('user service: login, tokens and sessions', () => {
       const account = await registerAndLogin(svc.http);
       await db.query('UPDATE users SET is_active = false WHERE id = $1', [account.id]);
       await svc.http.post('/users/login').send({ username: account.username, password: account.password }).expect(401);
-      await svc.http.get('/users/me').set(bearer(account.accessToken)).expect(404);
+      await svc.http.get('/users/me').set(bearer(account.accessToken)).expect(401);
     });
 
     it('asks for an identifier and a password', async () => {

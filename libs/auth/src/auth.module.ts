@@ -3,7 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { authConfig, AuthConfig } from './auth.config';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { ServiceTokenGuard, ServiceTokens } from './service-token';
+import { OnBehalfGuard, ServiceTokenGuard, ServiceTokens } from './service-token';
 
 @Global()
 @Module({
@@ -23,7 +23,7 @@ import { ServiceTokenGuard, ServiceTokens } from './service-token';
       },
     }),
   ],
-  providers: [JwtAuthGuard, ServiceTokens, ServiceTokenGuard],
-  exports: [JwtModule, JwtAuthGuard, ServiceTokens, ServiceTokenGuard],
+  providers: [JwtAuthGuard, ServiceTokens, ServiceTokenGuard, OnBehalfGuard],
+  exports: [JwtModule, JwtAuthGuard, ServiceTokens, ServiceTokenGuard, OnBehalfGuard],
 })
 export class AuthModule {}

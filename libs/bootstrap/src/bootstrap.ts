@@ -24,6 +24,8 @@ export async function createServiceApp(rootModule: Type<unknown>, definition: Se
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, createFastifyAdapter(config.BODY_LIMIT_BYTES), {
     bufferLogs: true,
     abortOnError: false,
+    // Fastify's own JSON parser (installed with our checks) only: Nest would add a form-body parser.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();

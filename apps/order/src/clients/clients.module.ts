@@ -1,3 +1,4 @@
+import { ServiceTokens } from '@app/auth';
 import { ServiceClient } from '@app/bootstrap';
 import { ServiceCallMetrics } from '@app/metrics';
 import { Module } from '@nestjs/common';
@@ -19,13 +20,14 @@ const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES
     },
     {
       provide: PaymentsClient,
-      inject: [orderConfig.KEY, ServiceCallMetrics],
-      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics) =>
+      inject: [orderConfig.KEY, ServiceCallMetrics, ServiceTokens],
+      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics, serviceTokens: ServiceTokens) =>
         new PaymentsClient(
           new ServiceClient(
             { target: 'payment', baseURL: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_SERVICE_TIMEOUT_MS, ...breaker(config) },
             metrics.register('payment'),
           ),
+          serviceTokens,
         ),
     },
   ],

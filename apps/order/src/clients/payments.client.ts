@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '@app/auth';
+import { ON_BEHALF_HEADER, type AuthenticatedUser, ServiceTokens } from '@app/auth';
 import { DomainError, fromMinorUnits, ServiceClient } from '@app/bootstrap';
 import { HttpStatus } from '@nestjs/common';
 import type { Order } from '../orders/order.entity';
@@ -26,13 +26,16 @@ export class PaymentRejectedError extends DomainError {
  * order and its attempt number, so retries (ours, or a client's `/pay`) never charge twice.
  */
 export class PaymentsClient {
-  constructor(private readonly client: ServiceClient) {}
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly serviceTokens: ServiceTokens,
+  ) {}
 
   async charge(order: Order, caller: AuthenticatedUser, requestId: string): Promise<ChargeOutcome> {
     const response = await this.client.request<PaymentView & { code?: string; details?: { payment_id?: string }; message?: string }>({
       method: 'POST',
       url: '/payments',
-      headers: { authorization: `Bearer ${caller.token}`, 'idempotency-key': order.paymentKey },
+      headers: { authorization: `Bearer ${caller.token}`, 'idempotency-key': order.paymentKey, [ON_BEHALF_HEADER]: await this.serviceTokens.sign('order') },
       data: { order_id: order.id, amount: fromMinorUnits(order.totalMinor), currency: order.currency, payment_method: order.paymentMethod },
       idempotent: true,
       requestId,

@@ -1,4 +1,4 @@
-import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
+import { Authenticated, AuthenticatedUser, CurrentUser, OnBehalfOf } from '@app/auth';
 import { ApiErrors, IdempotencyKey, uuidParam } from '@app/bootstrap';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -16,7 +16,9 @@ export class PaymentsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Pay for an order (simulated): a decline is a 201 with status declined, not an error' })
+  // Only the order service knows an order is the caller's and what it costs.
+  @OnBehalfOf('order', 'payments are made by the order service for the caller’s own orders; pay through POST /orders/{id}/pay')
+  @ApiOperation({ summary: 'Pay for an order (simulated; called by the order service): a decline is a 201 with status declined, not an error' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeating a request with the same key returns the first payment instead of charging again' })
   @ApiCreatedResponse({ type: PaymentResponse, description: 'The payment, completed or declined' })
   @ApiOkResponse({

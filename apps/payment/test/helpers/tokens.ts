@@ -18,3 +18,6 @@ export function newPayer(): Payer {
 export function verifyToken<T extends object>(token: string): T {
   return jwt.verify<T>(token, { algorithms: ['HS256'] });
 }
+
+/** What the order service adds when it pays on a user's behalf. */
+export const orderServiceHeader = () => ({ 'X-Service-Token': jwt.sign({ sub: 'order', typ: 'service' }) });

@@ -61,9 +61,10 @@ export class SessionsService {
   /** Idempotent: a token that is unknown, spent or someone else's changes nothing. */
   async logout(caller: AuthenticatedUser, refreshToken: string): Promise<void> {
     const entry = await this.store.get(`token:${digest(refreshToken)}`);
-    if (!entry) return;
-    const { sessionId, userId } = JSON.parse(entry) as RefreshEntry;
-    if (userId === caller.id) await this.revokeSession(sessionId);
+    const session = entry ? (JSON.parse(entry) as RefreshEntry) : undefined;
+    if (session?.userId === caller.id) await this.revokeSession(session.sessionId);
+    // Like every authenticated route, a deactivated account's token is refused (its session is gone all the same).
+    if (!(await this.users.findById(caller.id))?.isActive) throw new UnauthorizedError('Your account no longer exists or is deactivated', 'AUTH.USER_INACTIVE');
   }
 
   private async issue(user: User, sessionId: string): Promise<TokenResponse> {

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { ConflictError, NotFoundError, Page, UnprocessableError } from '@app/bootstrap';
+import { ConflictError, NotFoundError, Page, UnauthorizedError, UnprocessableError } from '@app/bootstrap';
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { RegisterUserDto } from './dto/register-user.dto';
@@ -28,12 +28,18 @@ export class UsersService {
 
   /** The caller themself or an admin; anyone else gets the same 404 as for a missing user. */
   async getVisibleTo(caller: AuthenticatedUser, id: string): Promise<User> {
-    if (caller.id !== id && caller.role !== 'admin') throw new NotFoundError('User');
-    return this.getActive(id, caller.role === 'admin');
+    if (caller.id === id) return this.getMe(caller);
+    if (caller.role !== 'admin') throw new NotFoundError('User');
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError('User');
+    return user;
   }
 
+  /** A token outliving its deactivated (or deleted) account is refused like any invalid token. */
   async getMe(caller: AuthenticatedUser): Promise<User> {
-    return this.getActive(caller.id, false);
+    const user = await this.users.findById(caller.id);
+    if (!user?.isActive) throw new UnauthorizedError('Your account no longer exists or is deactivated', 'AUTH.USER_INACTIVE');
+    return user;
   }
 
   async updateMe(caller: AuthenticatedUser, dto: UpdateMeDto): Promise<User> {
@@ -52,11 +58,5 @@ export class UsersService {
 
   list(offset: number, limit: number): Promise<Page<User>> {
     return this.users.list(offset, limit);
-  }
-
-  private async getActive(id: string, includeInactive: boolean): Promise<User> {
-    const user = await this.users.findById(id);
-    if (!user || (!user.isActive && !includeInactive)) throw new NotFoundError('User');
-    return user;
   }
 }

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
 import { ErrorBody } from './error-body';
+import { UnacceptableBodyError } from '../http/json-body';
 import { RequestValidationError } from './validation';
 
 // Network errors, and PostgreSQL's 'shutting down', 'cannot connect now', 'too many connections',
@@ -48,9 +49,15 @@ export function mapError(exception: unknown, requestId: string): MappedError {
       unexpected: false,
     };
   }
+  if (error instanceof UnacceptableBodyError) return { body: body(400, error.message, { code: 'BODY.UNACCEPTABLE' }), unexpected: false };
   // Fastify's own errors (body too large, malformed JSON, unsupported media type) carry a 4xx statusCode.
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return { body: body(error.statusCode, fastifyMessage(error)), unexpected: false };
+    return { body: body(error.statusCode, fastifyMessage(error), error.code?.startsWith('FST_') ? { code: error.code } : {}), unexpected: false };
+  }
+  // Text PostgreSQL cannot store (NUL, invalid encoding) that reached it through a path or query.
+  const sqlState = error.driverError?.code;
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return { body: body(HttpStatus.BAD_REQUEST, 'Text must be valid Unicode without NUL characters', { code: 'VALIDATION.FAILED' }), unexpected: false };
   }
   return { body: body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'), unexpected: true };
 }
@@ -73,6 +80,10 @@ function fastifyMessage(error: ErrorWithStatus): string {
       return 'Request body is empty; send a JSON object';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'Request body is not valid JSON';
+    case 'FST_ERR_BAD_URL':
+      return 'The URL is not valid (a malformed percent-encoding?)';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path parameter is too long';
     default:
       return error.statusCode === 400 && /JSON/i.test(error.message ?? '') ? 'Request body is not valid JSON' : (STATUS_CODES[error.statusCode ?? 400] ?? 'Bad request');
   }

@@ -1,25 +1,53 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
-import { requestIdFor, ROUTE_TEMPLATE } from './request-context';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { mapError } from '../errors/error-mapping';
+import { installJsonBodyParser } from './json-body';
+import { ACCEPTABLE_REQUEST_ID, requestIdFor, ROUTE_TEMPLATE } from './request-context';
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { randomUUID } from 'node:crypto';
 
 export function createFastifyAdapter(bodyLimit: number): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit,
     trustProxy: true,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     genReqId: requestIdFor,
     requestIdHeader: false,
     // Keep-alive from nginx must outlive nginx's own idle timeout, or it meets closed sockets.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Malformed URLs and over-long path parameters, answered in the one error shape.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { body } = mapError(error, String(request.id));
+      void reply.status(body.statusCode).header('x-request-id', request.id).send(body);
+    },
+    clientErrorHandler: answerClientError,
   });
+}
+
+/** Errors Node's HTTP parser raises before there is a request (oversized headers, bad methods). */
+function answerClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  // No request was parsed, but the caller's id may be readable in the bytes received.
+  const sent = /\r\nx-request-id:[ \t]*([^\r\n]*)\r\n/i.exec(Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1') : '')?.[1];
+  const requestId = sent && ACCEPTABLE_REQUEST_ID.test(sent) ? sent : randomUUID();
+  const message = status === 431 ? 'Request headers are too large' : status === 408 ? 'Request timed out' : 'Malformed HTTP request';
+  const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message, requestId });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** Runs for every request, including those no controller matches. */
 export function installFastifyHooks(fastify: FastifyInstance): void {
-  // JSON only: any other body type is answered 415 instead of reaching validation as a string.
-  fastify.removeContentTypeParser(['text/plain']);
+  // JSON only: any other body type (form, text, multipart) is answered 415.
+  installJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     (request.raw as unknown as Record<symbol, string | undefined>)[ROUTE_TEMPLATE] = request.routeOptions.url;
     void reply.header('x-request-id', request.id);

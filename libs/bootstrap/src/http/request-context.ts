@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 /** Set on the raw request once routing is known, for the access log line. */
 export const ROUTE_TEMPLATE = Symbol('routeTemplate');
 
-const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Keeps a caller's `X-Request-Id` when it is safe to log, else makes one. */
 export function requestIdFor(req: IncomingMessage): string {

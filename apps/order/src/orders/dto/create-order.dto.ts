@@ -9,14 +9,15 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 /** `product_name`/`unit_price`, or `name`/`price` as the original system's examples write them. */
 export class OrderItemDto {
   @ApiPropertyOptional({ example: 'Mechanical keyboard', maxLength: 200, description: 'Required unless `name` is given' })
-  @ValidateIf((item: OrderItemDto) => item.name === undefined)
+  // Each spelling is checked whenever it is present: the one that is stored must be valid.
+  @ValidateIf((item: OrderItemDto) => item.product_name !== undefined || item.name === undefined)
   @Transform(trim)
   @IsString({ message: 'product_name must be a string (or send name)' })
   @Length(1, 200, { message: 'product_name must be 1 to 200 characters' })
   product_name?: string;
 
   @ApiPropertyOptional({ example: 'Mechanical keyboard', description: 'Alias of product_name' })
-  @IsOptional()
+  @ValidateIf((item: OrderItemDto) => item.name !== undefined)
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
   @Length(1, 200, { message: 'name must be 1 to 200 characters' })
@@ -28,7 +29,7 @@ export class OrderItemDto {
   @Max(10000, { message: 'quantity must be an integer between 1 and 10000' })
   quantity: number;
 
-  @ValidateIf((item: OrderItemDto) => item.price === undefined)
+  @ValidateIf((item: OrderItemDto) => item.unit_price !== undefined || item.price === undefined)
   @IsMoneyAmount('unit_price', MAX_UNIT_PRICE, { example: 19.99, required: false, description: 'Required unless `price` is given' })
   unit_price?: number;
 

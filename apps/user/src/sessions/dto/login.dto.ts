@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsString, Length, ValidateIf } from 'class-validator';
 
 /** `username` may hold the username or the email; `email` is accepted too (both forms of the original's docs). */
 export class LoginDto {
   @ApiPropertyOptional({ example: 'jane_doe', description: 'Username or email' })
-  @ValidateIf((dto: LoginDto) => dto.email === undefined)
+  // Checked whenever present (even null) or when there is no email to log in with.
+  @ValidateIf((dto: LoginDto) => dto.username !== undefined || dto.email === undefined)
   @IsString({ message: 'username or email is required' })
   @Length(1, 254, { message: 'username must be 1 to 254 characters' })
   username?: string;
 
   @ApiPropertyOptional({ example: 'jane@example.com' })
-  @IsOptional()
+  @ValidateIf((dto: LoginDto) => dto.email !== undefined)
   @IsString({ message: 'email must be a string' })
   @Length(1, 254, { message: 'email must be 1 to 254 characters' })
   email?: string;
