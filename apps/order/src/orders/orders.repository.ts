@@ -2,7 +2,7 @@ import { Page } from '@app/bootstrap';
 import { isUniqueViolation } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OrderItem } from './order-item.entity';
 import { Order } from './order.entity';
 import type { OrderStatus } from './order-status';
@@ -12,6 +12,13 @@ export type NewOrder = Pick<Order, 'userId' | 'currency' | 'totalMinor' | 'payme
 };
 
 export class DuplicateIdempotencyKeyError extends Error {}
+
+interface ItemRow {
+  position: number;
+  product_name: string;
+  quantity: number;
+  unit_price_minor: number | string;
+}
 
 interface OrderRow {
   id: string;
@@ -69,7 +76,13 @@ export class OrdersRepository {
       if (isUniqueViolation(error, 'orders_user_idempotency_key')) throw new DuplicateIdempotencyKeyError();
       throw error;
     }
-    const row = rows[0];
+    return this.fromRow(
+      rows[0],
+      order.items.map((item, position) => ({ position, product_name: item.productName, quantity: item.quantity, unit_price_minor: item.unitPriceMinor })),
+    );
+  }
+
+  private fromRow(row: OrderRow, items: ItemRow[]): Order {
     return this.orders.create({
       id: row.id,
       userId: row.user_id,
@@ -82,9 +95,17 @@ export class OrdersRepository {
       paymentAttempt: row.payment_attempt,
       idempotencyKey: row.idempotency_key,
       requestFingerprint: row.request_fingerprint,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      items: order.items.map((item, position) => this.dataSource.getRepository(OrderItem).create({ ...item, position, orderId: row.id })),
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      items: items.map((item) =>
+        this.dataSource.getRepository(OrderItem).create({
+          orderId: row.id,
+          position: item.position,
+          productName: item.product_name,
+          quantity: item.quantity,
+          unitPriceMinor: Number(item.unit_price_minor),
+        }),
+      ),
     });
   }
 
@@ -96,24 +117,21 @@ export class OrdersRepository {
     return this.orders.findOne({ where: { id }, relations: { items: true } });
   }
 
-  /** Two statements whatever the page size: the page with its total, then all of its items. */
+  /** One statement whatever the page size: the page, its total, and each order's items. */
   async listForUser(userId: string, status: OrderStatus | undefined, offset: number, limit: number): Promise<Page<Order>> {
-    const query = this.orders
-      .createQueryBuilder('o')
-      .addSelect('count(*) OVER ()', 'total')
-      .where('o.user_id = :userId', { userId })
-      .orderBy('o.created_at', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .offset(offset)
-      .limit(limit);
-    if (status) query.andWhere('o.status = :status', { status });
-    const { entities, raw } = await query.getRawAndEntities<{ total: string }>();
-    const total = raw.length ? Number(raw[0].total) : await this.orders.countBy({ userId, ...(status ? { status } : {}) });
-    if (entities.length) {
-      const items = await this.dataSource.getRepository(OrderItem).find({ where: { orderId: In(entities.map((o) => o.id)) } });
-      for (const order of entities) order.items = items.filter((item) => item.orderId === order.id);
-    }
-    return { items: entities, total };
+    const rows: (OrderRow & { total: string; items: ItemRow[] })[] = await this.dataSource.query(
+      `SELECT o.*, count(*) OVER () AS total,
+         (SELECT coalesce(json_agg(json_build_object('position', i.position, 'product_name', i.product_name, 'quantity', i.quantity,
+                                                     'unit_price_minor', i.unit_price_minor) ORDER BY i.position), '[]')
+            FROM order_items i WHERE i.order_id = o.id) AS items
+       FROM orders o
+       WHERE o.user_id = $1 AND ($2::varchar IS NULL OR o.status = $2)
+       ORDER BY o.created_at DESC, o.id DESC
+       LIMIT $3 OFFSET $4`,
+      [userId, status ?? null, limit, offset],
+    );
+    const total = rows.length ? Number(rows[0].total) : await this.orders.countBy({ userId, ...(status ? { status } : {}) });
+    return { items: rows.map((row) => this.fromRow(row, row.items)), total };
   }
 
   /**

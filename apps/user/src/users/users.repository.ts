@@ -18,8 +18,24 @@ const UNIQUE_VIOLATION = '23505';
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  /** On every authenticated request: plain SQL, without TypeORM building the query each time. */
+  async findById(id: string): Promise<User | null> {
+    const [row] = await this.users.query(
+      'SELECT id, email, username, password_hash, full_name, role, is_active, created_at, updated_at FROM users WHERE id = $1',
+      [id],
+    );
+    if (!row) return null;
+    return this.users.create({
+      id: row.id,
+      email: row.email,
+      username: row.username,
+      passwordHash: row.password_hash,
+      fullName: row.full_name,
+      role: row.role,
+      isActive: row.is_active,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
   }
 
   findByEmail(email: string): Promise<User | null> {
