@@ -153,7 +153,8 @@ async function waitRecovered(base, token, startedAt) {
       ORDER_DATABASE_URL: await freshDatabase('bench_orders'),
       PAYMENT_DATABASE_URL: await freshDatabase('bench_payments'),
       GATEWAY_RATE_LIMIT_ENABLED: 'off',
-      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
+      // Every replica has its own pool: together they must stay under PostgreSQL's max_connections (100).
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? String(Math.floor(20 / REPLICAS)),
     };
     stack = await startStack({ replicas: REPLICAS, env, dir: join(dir, 'stack'), logDir: join(dir, 'logs'), progress: (m) => log(`  ${m}`) });
     base = stack.gateway.url;
