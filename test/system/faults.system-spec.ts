@@ -4,7 +4,8 @@ import request from 'supertest';
 import { Account, registerAndLogin, uniqueName } from '../support/accounts';
 import { doubleCharges, ledgerViolations, readLedger } from '../support/faults/ledger';
 import { metricValue, readiness, restart, servedSince, signalAndWait } from '../support/faults/processes';
-import { call, countBy, eventually, inPool, Outcome, sleep, startStream } from '../support/faults/traffic';
+import { mapBounded } from '../support/bounded';
+import { call, countBy, eventually, Outcome, sleep, startStream } from '../support/faults/traffic';
 import { startService } from '../support/service-under-test';
 import { freePort } from '../support/spawned-service';
 import { RunningStack, startSystemStack } from '../support/system-stack';
@@ -53,7 +54,7 @@ describe('the system under faults', () => {
       const keys = Array.from({ length: 200 }, (_, i) => `${uniqueName('burst')}-${i}`);
       let answered = 0;
       let killed: ReturnType<typeof signalAndWait> | undefined;
-      const outcomes = await inPool(keys, 16, async (key, i) => {
+      const outcomes = await mapBounded(keys, 16, async (key, i) => {
         const outcome = await call(gateway, {
           method: 'POST',
           path: '/orders',
@@ -99,7 +100,7 @@ describe('the system under faults', () => {
       let stillPending = pending.map((o) => o.id);
       for (let round = 0; round < 10 && stillPending.length; round++) {
         if (round) await sleep(BREAKER_HALF_OPEN_AFTER_MS + 200);
-        const paid = await inPool(stillPending, 8, (id) =>
+        const paid = await mapBounded(stillPending, 8, (id) =>
           call(gateway, { method: 'POST', path: `/orders/${id}/pay`, token: buyer.accessToken, body: {}, timeoutMs: 30_000 }),
         );
         rounds.push(countBy(paid, (o) => `${o.status} ${bodyOf(o).status ?? bodyOf(o).code}`));

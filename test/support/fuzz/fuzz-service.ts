@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { Agent } from 'node:http';
 import { checkExchange, Exchange, Finding } from './invariants';
 import { OpenApiDocument, Operation, operationsOf, ResponseValidator } from './openapi';
-import { mapBounded, sendRaw } from './raw-http';
+import { mapBounded } from '../bounded';
+import { sendRaw } from './raw-http';
 import { FuzzContext, FuzzRequest, requestsFor, undocumentedRequests } from './requests';
 
 export interface FuzzTarget extends FuzzContext {
