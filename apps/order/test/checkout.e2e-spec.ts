@@ -63,9 +63,23 @@ describe('order service: checkout across the three services', () => {
       const res = await orders
         .post('/orders')
         .set(bearer(jane.accessToken))
-        .send({ items: [{ name: 'Pen', quantity: 10, price: '0.10' }, { name: 'Ink', quantity: 1, price: 0.2 }], currency: 'eur', payment_method: 'test_success' })
+        .send({
+          items: [
+            { name: 'Pen', quantity: 10, price: '0.10' },
+            { name: 'Ink', quantity: 1, price: 0.2 },
+          ],
+          currency: 'eur',
+          payment_method: 'test_success',
+        })
         .expect(201);
-      expect(res.body).toMatchObject({ total_amount: 1.2, currency: 'EUR', items: [{ product_name: 'Pen', unit_price: 0.1, line_total: 1 }, { product_name: 'Ink', line_total: 0.2 }] });
+      expect(res.body).toMatchObject({
+        total_amount: 1.2,
+        currency: 'EUR',
+        items: [
+          { product_name: 'Pen', unit_price: 0.1, line_total: 1 },
+          { product_name: 'Ink', line_total: 0.2 },
+        ],
+      });
     });
 
     it('marks a declined payment payment_failed with the reason', async () => {
@@ -88,15 +102,39 @@ describe('order service: checkout across the three services', () => {
       [{ items: [{ product_name: 'X', quantity: 0, unit_price: 1 }] }, 'items.0.quantity', 'items.0.quantity must be an integer between 1 and 10000'],
       [{ items: [{ product_name: 'X', quantity: 1.5, unit_price: 1 }] }, 'items.0.quantity', 'items.0.quantity must be an integer between 1 and 10000'],
       [{ items: [{ product_name: 'X', quantity: 10001, unit_price: 1 }] }, 'items.0.quantity', 'items.0.quantity must be an integer between 1 and 10000'],
-      [{ items: [{ product_name: 'X', quantity: 1, unit_price: 0 }] }, 'items.0.unit_price', 'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals'],
-      [{ items: [{ product_name: 'X', quantity: 1, unit_price: -5 }] }, 'items.0.unit_price', 'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals'],
-      [{ items: [{ product_name: 'X', quantity: 1, unit_price: 1.999 }] }, 'items.0.unit_price', 'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals'],
-      [{ items: [{ product_name: 'X', quantity: 1, unit_price: 1000000.01 }] }, 'items.0.unit_price', 'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals'],
-      [{ items: [{ product_name: 'X', quantity: 1, unit_price: 'abc' }] }, 'items.0.unit_price', 'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals'],
+      [
+        { items: [{ product_name: 'X', quantity: 1, unit_price: 0 }] },
+        'items.0.unit_price',
+        'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals',
+      ],
+      [
+        { items: [{ product_name: 'X', quantity: 1, unit_price: -5 }] },
+        'items.0.unit_price',
+        'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals',
+      ],
+      [
+        { items: [{ product_name: 'X', quantity: 1, unit_price: 1.999 }] },
+        'items.0.unit_price',
+        'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals',
+      ],
+      [
+        { items: [{ product_name: 'X', quantity: 1, unit_price: 1000000.01 }] },
+        'items.0.unit_price',
+        'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals',
+      ],
+      [
+        { items: [{ product_name: 'X', quantity: 1, unit_price: 'abc' }] },
+        'items.0.unit_price',
+        'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals',
+      ],
       [{ items: [{ quantity: 1, unit_price: 1 }] }, 'items.0.product_name', 'items.0.product_name must be a string (or send name)'],
       [{ items: [{ product_name: '', quantity: 1, unit_price: 1 }] }, 'items.0.product_name', 'items.0.product_name must be 1 to 200 characters'],
       [{ items: ITEMS, currency: 'XYZ' }, 'currency', 'currency must be an ISO 4217 code such as USD or EUR'],
-      [{ items: ITEMS, payment_method: 'cash' }, 'payment_method', 'payment_method must be one of credit_card, debit_card, paypal, bank_transfer, test_success, test_decline'],
+      [
+        { items: ITEMS, payment_method: 'cash' },
+        'payment_method',
+        'payment_method must be one of credit_card, debit_card, paypal, bank_transfer, test_success, test_decline',
+      ],
       [{ items: ITEMS, user_id: '6f1c2f5e-8a4b-4c7e-9a59-2f4f7d1f0b6a' }, 'user_id', 'property user_id should not exist'],
     ])('refuses %j with 400 naming %s', async (body, field, message) => {
       const res = await orders.post('/orders').set(bearer(jane.accessToken)).send(body).expect(400);
@@ -122,8 +160,18 @@ describe('order service: checkout across the three services', () => {
   describe('Idempotency-Key', () => {
     it('returns the first order for a repeated key, with no second order or charge', async () => {
       const key = `checkout-${Date.now()}`;
-      const first = await orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
-      const again = await orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
+      const first = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
+      const again = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body).toEqual(first.body);
       const rows = await system.databases.order.query('SELECT id FROM orders WHERE idempotency_key = $1', [key]);
@@ -134,22 +182,39 @@ describe('order service: checkout across the three services', () => {
     it('refuses the same key with a different body with 422', async () => {
       const key = `checkout-diff-${Date.now()}`;
       await orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
-      const res = await orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: [{ ...ITEMS[0], quantity: 4 }], payment_method: 'test_success' }).expect(422);
+      const res = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: [{ ...ITEMS[0], quantity: 4 }], payment_method: 'test_success' })
+        .expect(422);
       expect(res.body.code).toBe('ORDER.IDEMPOTENCY_KEY_REUSED');
     });
 
     it('keeps keys per user', async () => {
       const other = await registerAndLogin(users);
       const key = `shared-key-${Date.now()}`;
-      const a = await orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
-      const b = await orders.post('/orders').set(bearer(other.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
+      const a = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
+      const b = await orders
+        .post('/orders')
+        .set(bearer(other.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
       expect(b.body.id).not.toBe(a.body.id);
     });
 
     it('places one order and one payment for 20 concurrent requests with one key', async () => {
       const key = `concurrent-${Date.now()}`;
       const responses = await Promise.all(
-        Array.from({ length: 20 }, () => orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' })),
+        Array.from({ length: 20 }, () =>
+          orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }),
+        ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
       const ids = new Set(responses.map((r) => r.body.id));
@@ -158,6 +223,30 @@ describe('order service: checkout across the three services', () => {
       const [orderId] = ids;
       expect(await system.databases.order.query('SELECT id FROM orders WHERE idempotency_key = $1', [key])).toHaveLength(1);
       expect(await system.databases.payment.query('SELECT id FROM payments WHERE order_id = $1', [orderId])).toHaveLength(1);
+    });
+
+    it('finishes an order whose first request died mid-charge, without charging it twice', async () => {
+      const key = `abandoned-${Date.now()}`;
+      const first = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
+      // What a process killed between the charge and recording it leaves behind, past the charge window.
+      await system.databases.order.query(
+        "UPDATE orders SET status = 'pending', payment_id = NULL, status_reason = NULL, created_at = now() - interval '1 minute' WHERE id = $1",
+        [first.body.id],
+      );
+      const retried = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toMatchObject({ id: first.body.id, status: 'confirmed', payment_id: first.body.payment_id });
+      expect(await completedPayments(first.body.id)).toEqual([{ count: '1' }]);
     });
 
     it('refuses a malformed key', async () => {
@@ -226,12 +315,17 @@ describe('order service: checkout across the three services', () => {
   });
 
   describe('order status', () => {
-    const adminToken = async () => (await users.post('/users/login').send({ email: ADMIN.email, password: ADMIN.password }).expect(200)).body.access_token as string;
+    const adminToken = async () =>
+      (await users.post('/users/login').send({ email: ADMIN.email, password: ADMIN.password }).expect(200)).body.access_token as string;
 
     it('lets an admin ship then deliver a confirmed order, and no one else', async () => {
       const placed = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
       const denied = await orders.patch(`/orders/${placed.body.id}/status`).set(bearer(jane.accessToken)).send({ status: 'shipped' }).expect(409);
-      expect(denied.body).toMatchObject({ code: 'ORDER.TRANSITION_NOT_ALLOWED', message: 'Cannot move this order from confirmed to shipped (allowed: cancelled)', details: { allowed: ['cancelled'] } });
+      expect(denied.body).toMatchObject({
+        code: 'ORDER.TRANSITION_NOT_ALLOWED',
+        message: 'Cannot move this order from confirmed to shipped (allowed: cancelled)',
+        details: { allowed: ['cancelled'] },
+      });
       const admin = await adminToken();
       await orders.patch(`/orders/${placed.body.id}/status`).set(bearer(admin)).send({ status: 'shipped' }).expect(200);
       const delivered = await orders.patch(`/orders/${placed.body.id}/status`).set(bearer(admin)).send({ status: 'delivered' }).expect(200);
@@ -258,7 +352,11 @@ describe('order service: checkout across the three services', () => {
 
     it.each(['refunded', 'confirmed', 'pending'])('never lets a client set %s by hand', async (status) => {
       const placed = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
-      await orders.patch(`/orders/${placed.body.id}/status`).set(bearer(await adminToken())).send({ status }).expect(409);
+      await orders
+        .patch(`/orders/${placed.body.id}/status`)
+        .set(bearer(await adminToken()))
+        .send({ status })
+        .expect(409);
       const res = await orders.patch(`/orders/${placed.body.id}/status`).set(bearer(jane.accessToken)).send({ status }).expect(409);
       expect(res.body.code).toBe('ORDER.TRANSITION_NOT_ALLOWED');
     });
@@ -273,7 +371,9 @@ describe('order service: checkout across the three services', () => {
   describe('refunds at the payment service', () => {
     it('shows the order refunded once the payment is refunded, and exactly one of 20 concurrent refunds succeeds', async () => {
       const placed = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
-      const refunds = await Promise.all(Array.from({ length: 20 }, () => payments.post(`/payments/${placed.body.payment_id}/refund`).set(bearer(jane.accessToken))));
+      const refunds = await Promise.all(
+        Array.from({ length: 20 }, () => payments.post(`/payments/${placed.body.payment_id}/refund`).set(bearer(jane.accessToken))),
+      );
       expect(refunds.filter((r) => r.status === 200)).toHaveLength(1);
       expect(refunds.filter((r) => r.status === 409)).toHaveLength(19);
       const order = await waitFor(
@@ -289,7 +389,14 @@ describe('order service: checkout across the three services', () => {
       const res = await orders
         .post('/orders/internal/payment-events')
         .set(bearer(jane.accessToken))
-        .send({ id: placed.body.id, type: 'payment.refunded', payment_id: placed.body.payment_id, order_id: placed.body.id, user_id: jane.id, occurred_at: new Date().toISOString() })
+        .send({
+          id: placed.body.id,
+          type: 'payment.refunded',
+          payment_id: placed.body.payment_id,
+          order_id: placed.body.id,
+          user_id: jane.id,
+          occurred_at: new Date().toISOString(),
+        })
         .expect(401);
       expect(res.body.code).toBe('AUTH.SERVICE_TOKEN_REQUIRED');
       const order = await orders.get(`/orders/${placed.body.id}`).set(bearer(jane.accessToken)).expect(200);
@@ -300,7 +407,14 @@ describe('order service: checkout across the three services', () => {
   describe('docs', () => {
     it('documents every endpoint under /orders with examples and error responses', async () => {
       const spec = (await orders.get('/orders/openapi.json').expect(200)).body;
-      expect(Object.keys(spec.paths).sort()).toEqual(['/orders', '/orders/health', '/orders/health/live', '/orders/{id}', '/orders/{id}/pay', '/orders/{id}/status']);
+      expect(Object.keys(spec.paths).sort()).toEqual([
+        '/orders',
+        '/orders/health',
+        '/orders/health/live',
+        '/orders/{id}',
+        '/orders/{id}/pay',
+        '/orders/{id}/status',
+      ]);
       expect(spec.paths['/orders'].post.responses).toHaveProperty('503');
       expect(spec.paths['/orders/{id}/status'].patch.responses).toHaveProperty('409');
       expect(spec.components.schemas.OrderItemDto.properties.unit_price.example).toBe(19.99);

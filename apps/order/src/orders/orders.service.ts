@@ -38,7 +38,7 @@ export class OrdersService {
     const draft = this.draft(caller, dto, idempotencyKey);
     if (idempotencyKey) {
       const earlier = await this.orders.findByIdempotencyKey(caller.id, idempotencyKey);
-      if (earlier) return this.replay(earlier, draft);
+      if (earlier) return this.replay(earlier, draft, caller, requestId);
     }
     await this.users.assertActive(caller, requestId);
     let order: Order;
@@ -46,7 +46,7 @@ export class OrdersService {
       order = await this.orders.insertPending(draft);
     } catch (error) {
       if (!(error instanceof DuplicateIdempotencyKeyError)) throw error;
-      return this.replay((await this.orders.findByIdempotencyKey(caller.id, idempotencyKey!))!, draft);
+      return this.replay((await this.orders.findByIdempotencyKey(caller.id, idempotencyKey!))!, draft, caller, requestId);
     }
     const placed = await this.charge(order, caller, requestId);
     this.metrics.orderPlaced(placed.status, placed.currency, placed.totalMinor);
@@ -108,7 +108,11 @@ export class OrdersService {
   }
 
   private draft(caller: AuthenticatedUser, dto: CreateOrderDto, idempotencyKey: string | undefined): NewOrder {
-    const items = dto.items.map((item) => ({ productName: (item.product_name ?? item.name)!, quantity: item.quantity, unitPriceMinor: (item.unit_price ?? item.price)! }));
+    const items = dto.items.map((item) => ({
+      productName: (item.product_name ?? item.name)!,
+      quantity: item.quantity,
+      unitPriceMinor: (item.unit_price ?? item.price)!,
+    }));
     const totalMinor = items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
     if (dto.total_amount !== undefined && dto.total_amount !== totalMinor) {
       throw new UnprocessableError('ORDER.TOTAL_MISMATCH', `total_amount does not match the items: the total is ${(totalMinor / 100).toFixed(2)}`, {
@@ -129,18 +133,22 @@ export class OrdersService {
   }
 
   /** The same key must carry the same order; the first request's result is then returned. */
-  private async replay(earlier: Order, draft: NewOrder): Promise<PlacedOrder> {
+  private async replay(earlier: Order, draft: NewOrder, caller: AuthenticatedUser, requestId: string): Promise<PlacedOrder> {
     if (earlier.requestFingerprint !== draft.requestFingerprint) {
       throw new UnprocessableError('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different order; use a new key for a new order');
     }
-    return { order: await this.awaitSettled(earlier), replayed: true };
+    const settled = await this.awaitSettled(earlier);
+    // The first request died before it charged (its process was killed): the retry finishes its
+    // work. The payment's key comes from the order and attempt, so this cannot charge twice.
+    if (isChargeUnsettled(settled)) return { order: await this.charge(settled, caller, requestId), replayed: true };
+    return { order: settled, replayed: true };
   }
 
   /** While the first request is still charging, a duplicate waits (bounded) for its outcome. */
   private async awaitSettled(order: Order): Promise<Order> {
     const chargeWindowMs = this.config.PAYMENT_SERVICE_TIMEOUT_MS * (this.config.SERVICE_CALL_RETRIES + 1) + 1000;
     let current = order;
-    while (current.status === 'pending' && current.statusReason === null && Date.now() - current.createdAt.getTime() < chargeWindowMs) {
+    while (isChargeUnsettled(current) && Date.now() - current.createdAt.getTime() < chargeWindowMs) {
       await sleep(POLL_MS);
       current = await this.reload(order.id);
     }
@@ -171,7 +179,9 @@ export class OrdersService {
     if (outcome.kind !== 'declined' && current.status === 'cancelled') {
       // Cancelled while the charge was in flight: the money goes back.
       this.logger.warn(`Order ${order.id} was cancelled during its payment; refunding ${outcome.paymentId}`);
-      await this.payments.refund(outcome.paymentId, caller, requestId).catch((error: Error) => this.logger.error(`Refund of ${outcome.paymentId} failed: ${error.message}`));
+      await this.payments
+        .refund(outcome.paymentId, caller, requestId)
+        .catch((error: Error) => this.logger.error(`Refund of ${outcome.paymentId} failed: ${error.message}`));
     }
     return current;
   }
@@ -181,7 +191,10 @@ export class OrdersService {
       await this.payments.refund(order.paymentId!, caller, requestId);
     } catch (error) {
       if (error instanceof ServiceUnreachableError) {
-        throw new UnavailableError('PAYMENT_SERVICE.UNAVAILABLE', 'The payment service is unreachable, so the payment cannot be refunded yet; the order stays confirmed');
+        throw new UnavailableError(
+          'PAYMENT_SERVICE.UNAVAILABLE',
+          'The payment service is unreachable, so the payment cannot be refunded yet; the order stays confirmed',
+        );
       }
       throw error;
     }
@@ -190,4 +203,9 @@ export class OrdersService {
   private async reload(id: string): Promise<Order> {
     return (await this.orders.findById(id))!;
   }
+}
+
+/** Pending with no reason: its charge is still in flight, or the request making it is gone. */
+function isChargeUnsettled(order: Order): boolean {
+  return order.status === 'pending' && order.statusReason === null;
 }
