@@ -19,7 +19,11 @@ export class PaymentsController {
   // Only the order service knows an order is the caller's and what it costs.
   @OnBehalfOf('order', 'payments are made by the order service for the caller’s own orders; pay through POST /orders/{id}/pay')
   @ApiOperation({ summary: 'Pay for an order (simulated; called by the order service): a decline is a 201 with status declined, not an error' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeating a request with the same key returns the first payment instead of charging again' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Repeating a request with the same key returns the first payment instead of charging again',
+  })
   @ApiCreatedResponse({ type: PaymentResponse, description: 'The payment, completed or declined' })
   @ApiOkResponse({
     type: PaymentResponse,
@@ -42,7 +46,11 @@ export class PaymentsController {
   @ApiOperation({ summary: "The caller's payments, newest first" })
   @ApiOkResponse({ type: [PaymentResponse], headers: { 'X-Total-Count': { description: 'Total number of matching payments', schema: { type: 'integer' } } } })
   @ApiErrors(400)
-  async listPayments(@CurrentUser() caller: AuthenticatedUser, @Query() query: ListPaymentsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<PaymentResponse[]> {
+  async listPayments(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: ListPaymentsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PaymentResponse[]> {
     const page = await this.payments.list(caller, query);
     reply.header('x-total-count', String(page.total));
     return page.items.map(PaymentResponse.from);

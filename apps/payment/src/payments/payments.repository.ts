@@ -1,22 +1,14 @@
-import { Page } from '@app/bootstrap';
-import { isUniqueViolation } from '@app/db';
+import { Page, type PaymentMethod } from '@app/bootstrap';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { PaymentEvent } from '../payment-events/payment-event.entity';
-import { IDEMPOTENCY_KEY_INDEX, ORDER_PAID_INDEX, Payment, REFUNDABLE_STATUS, SUCCESSFUL_STATUSES } from './payment.entity';
+import { Payment, PaymentStatus, REFUNDABLE_STATUS, SUCCESSFUL_STATUSES } from './payment.entity';
 
 export type NewPayment = Pick<
   Payment,
   'orderId' | 'userId' | 'amountMinor' | 'currency' | 'paymentMethod' | 'status' | 'transactionId' | 'failureReason' | 'idempotencyKey' | 'requestFingerprint'
 >;
-
-/** A unique index refused the insert: the idempotency key was taken, or the order was already paid. */
-export class DuplicatePaymentError extends Error {
-  constructor(readonly index: typeof IDEMPOTENCY_KEY_INDEX | typeof ORDER_PAID_INDEX) {
-    super(`payment refused by ${index}`);
-  }
-}
 
 @Injectable()
 export class PaymentsRepository {
@@ -34,15 +26,32 @@ export class PaymentsRepository {
     return this.payments.findOneBy({ orderId, status: In(SUCCESSFUL_STATUSES) });
   }
 
-  /** Relies on the unique indexes, not on the lookups before it, so concurrent requests cannot both win. */
-  async insert(payment: NewPayment): Promise<Payment> {
-    try {
-      return await this.payments.save(this.payments.create(payment));
-    } catch (error) {
-      if (isUniqueViolation(error, IDEMPOTENCY_KEY_INDEX)) throw new DuplicatePaymentError(IDEMPOTENCY_KEY_INDEX);
-      if (isUniqueViolation(error, ORDER_PAID_INDEX)) throw new DuplicatePaymentError(ORDER_PAID_INDEX);
-      throw error;
-    }
+  /**
+   * The charge in one statement, one round trip: nothing is written, and null returned, when the
+   * order already has a successful payment or the caller already used the key. Under concurrency
+   * the unique indexes decide, not the NOT EXISTS: ON CONFLICT waits for the other insert.
+   */
+  async insertUnlessPaid(payment: NewPayment): Promise<Payment | null> {
+    const rows: PaymentRow[] = await this.payments.query(
+      `INSERT INTO payments (order_id, user_id, amount_minor, currency, payment_method, status, transaction_id, failure_reason, idempotency_key, request_fingerprint)
+       SELECT $1::uuid, $2::uuid, $3::bigint, $4, $5, $6, $7, $8, $9, $10
+       WHERE NOT EXISTS (SELECT 1 FROM payments WHERE order_id = $1::uuid AND status IN ('completed', 'refunded'))
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+      [
+        payment.orderId,
+        payment.userId,
+        payment.amountMinor,
+        payment.currency,
+        payment.paymentMethod,
+        payment.status,
+        payment.transactionId,
+        payment.failureReason,
+        payment.idempotencyKey,
+        payment.requestFingerprint,
+      ],
+    );
+    return rows[0] ? this.fromRow(rows[0]) : null;
   }
 
   async listForUser(userId: string, orderId: string | undefined, offset: number, limit: number): Promise<Page<Payment>> {
@@ -73,4 +82,40 @@ export class PaymentsRepository {
       return payment;
     });
   }
+
+  private fromRow(row: PaymentRow): Payment {
+    return this.payments.create({
+      id: row.id,
+      orderId: row.order_id,
+      userId: row.user_id,
+      amountMinor: Number(row.amount_minor),
+      currency: row.currency,
+      paymentMethod: row.payment_method,
+      status: row.status,
+      transactionId: row.transaction_id,
+      failureReason: row.failure_reason,
+      idempotencyKey: row.idempotency_key,
+      requestFingerprint: row.request_fingerprint,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      refundedAt: row.refunded_at,
+    });
+  }
+}
+
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  user_id: string;
+  amount_minor: string;
+  currency: string;
+  payment_method: PaymentMethod;
+  status: PaymentStatus;
+  transaction_id: string | null;
+  failure_reason: string | null;
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  created_at: Date;
+  updated_at: Date;
+  refunded_at: Date | null;
 }

@@ -7,7 +7,7 @@ import { CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQuery } from './dto/list-payments.query';
 import { Payment } from './payment.entity';
 import { PaymentProcessor } from './payment-processor';
-import { DuplicatePaymentError, NewPayment, PaymentsRepository } from './payments.repository';
+import { NewPayment, PaymentsRepository } from './payments.repository';
 
 const ORDER_ALREADY_PAID = 'PAYMENT.ORDER_ALREADY_PAID';
 
@@ -28,21 +28,17 @@ export class PaymentsService {
 
   async create(caller: AuthenticatedUser, dto: CreatePaymentDto, idempotencyKey?: string): Promise<CreatedPayment> {
     const requestFingerprint = fingerprint(dto);
-    const earlier = await this.findByKey(caller, idempotencyKey);
-    if (earlier) return replay(earlier, requestFingerprint);
-    try {
-      await this.refuseIfPaid(dto.order_id);
-      const payment = await this.payments.insert(this.charge(caller, dto, idempotencyKey, requestFingerprint));
+    const payment = await this.payments.insertUnlessPaid(this.charge(caller, dto, idempotencyKey, requestFingerprint));
+    if (payment) {
       this.metrics.paymentProcessed(payment.status === 'declined' ? 'declined' : 'completed', payment.paymentMethod);
       return { payment, replayed: false };
-    } catch (error) {
-      if (!(error instanceof DuplicatePaymentError) && !isOrderAlreadyPaid(error)) throw error;
-      // A concurrent request with the same key won meanwhile: this one is a replay of it, not a conflict.
-      const winner = await this.findByKey(caller, idempotencyKey);
-      if (winner) return replay(winner, requestFingerprint);
-      if (error instanceof DuplicatePaymentError) await this.refuseIfPaid(dto.order_id);
-      throw error;
     }
+    // Nothing was written: the key was used before (this is a replay of it), or the order is paid.
+    const earlier = await this.findByKey(caller, idempotencyKey);
+    if (earlier) return replay(earlier, requestFingerprint);
+    await this.refuseIfPaid(dto.order_id);
+    // Not expected (payments are never deleted); a conflict to retry rather than a 500 if it happens.
+    throw new ConflictError('PAYMENT.CONCURRENT_REQUEST', 'A concurrent request for this payment did not complete; send the request again');
   }
 
   list(caller: AuthenticatedUser, query: ListPaymentsQuery): Promise<Page<Payment>> {
@@ -91,10 +87,6 @@ export class PaymentsService {
     const paid = await this.payments.findSuccessfulForOrder(orderId);
     if (paid) throw new ConflictError(ORDER_ALREADY_PAID, `Order ${orderId} is already paid`, { payment_id: paid.id });
   }
-}
-
-function isOrderAlreadyPaid(error: unknown): boolean {
-  return error instanceof ConflictError && error.code === ORDER_ALREADY_PAID;
 }
 
 function replay(earlier: Payment, requestFingerprint: string): CreatedPayment {
