@@ -20,7 +20,7 @@ export class PasswordHasher implements OnApplicationShutdown {
     if (config.PASSWORD_HASH_THREADS > 0) {
       const filename = join(__dirname, 'bcrypt.worker.js');
       if (!existsSync(filename)) throw new Error(`${filename} is missing: build the service, or set PASSWORD_HASH_THREADS=0`);
-      this.pool = new Piscina({ filename, minThreads: 1, maxThreads: config.PASSWORD_HASH_THREADS, idleTimeout: 60_000 });
+      this.pool = new Piscina({ filename, minThreads: config.PASSWORD_HASH_THREADS, maxThreads: config.PASSWORD_HASH_THREADS });
       new Logger(PasswordHasher.name).log(`Hashing passwords on ${config.PASSWORD_HASH_THREADS} worker thread(s)`);
     }
   }
