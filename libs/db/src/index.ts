@@ -7,3 +7,4 @@ export * from './health/shutdown-state';
 export * from './migration-cli';
 export * from './service-database';
 export * from './columns';
+export * from './prepared-statement';

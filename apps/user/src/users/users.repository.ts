@@ -1,4 +1,5 @@
 import { Page } from '@app/bootstrap';
+import { PreparedStatement } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
@@ -14,16 +15,30 @@ export class DuplicateUserError extends Error {
 
 const UNIQUE_VIOLATION = '23505';
 
+interface UserRow {
+  id: string;
+  email: string;
+  username: string;
+  password_hash: string;
+  full_name: string | null;
+  role: User['role'];
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const USER_BY_ID = new PreparedStatement<UserRow>(
+  'user_by_id',
+  'SELECT id, email, username, password_hash, full_name, role, is_active, created_at, updated_at FROM users WHERE id = $1',
+);
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** On every authenticated request: plain SQL, without TypeORM building the query each time. */
+  /** On every authenticated request: a prepared statement, without TypeORM building the query each time. */
   async findById(id: string): Promise<User | null> {
-    const [row] = await this.users.query(
-      'SELECT id, email, username, password_hash, full_name, role, is_active, created_at, updated_at FROM users WHERE id = $1',
-      [id],
-    );
+    const [row] = await USER_BY_ID.rows(this.users.manager.connection, [id]);
     if (!row) return null;
     return this.users.create({
       id: row.id,
