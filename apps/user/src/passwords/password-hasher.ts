@@ -9,8 +9,12 @@ import type { BcryptTask } from './bcrypt.worker';
 /**
  * bcrypt at the configured cost, on a pool of worker threads (PASSWORD_HASH_THREADS, default one
  * per core) so that logins neither block nor queue behind the event loop. With 0 threads it runs
- * in-process (bcryptjs's async API, which yields between rounds).
+ * in-process (bcryptjs's async API, which yields between rounds). The threads all start at once
+ * and run at a lower priority (piscina's niceIncrement, through its optional @napi-rs/nice): when
+ * the cores are busy, answering requests comes before hashing.
  */
+const HASHING_NICENESS = 10;
+
 @Injectable()
 export class PasswordHasher implements OnApplicationShutdown {
   private readonly pool?: Piscina;
@@ -20,7 +24,12 @@ export class PasswordHasher implements OnApplicationShutdown {
     if (config.PASSWORD_HASH_THREADS > 0) {
       const filename = join(__dirname, 'bcrypt.worker.js');
       if (!existsSync(filename)) throw new Error(`${filename} is missing: build the service, or set PASSWORD_HASH_THREADS=0`);
-      this.pool = new Piscina({ filename, minThreads: config.PASSWORD_HASH_THREADS, maxThreads: config.PASSWORD_HASH_THREADS });
+      this.pool = new Piscina({
+        filename,
+        minThreads: config.PASSWORD_HASH_THREADS,
+        maxThreads: config.PASSWORD_HASH_THREADS,
+        niceIncrement: HASHING_NICENESS,
+      });
       new Logger(PasswordHasher.name).log(`Hashing passwords on ${config.PASSWORD_HASH_THREADS} worker thread(s)`);
     }
   }
