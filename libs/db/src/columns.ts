@@ -9,7 +9,8 @@ export const BIGINT_AS_NUMBER: ValueTransformer = {
 /** PostgreSQL's unique_violation. */
 export const UNIQUE_VIOLATION = '23505';
 
+/** For TypeORM's QueryFailedError (the pg error is its driverError) and for a pg error itself. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } })?.driverError;
-  return driverError?.code === UNIQUE_VIOLATION && (constraint === undefined || driverError.constraint === constraint);
+  const pgError = ((error as { driverError?: unknown })?.driverError ?? error) as { code?: string; constraint?: string } | undefined;
+  return pgError?.code === UNIQUE_VIOLATION && (constraint === undefined || pgError.constraint === constraint);
 }

@@ -43,7 +43,11 @@ export class OrdersController {
   @ApiOperation({ summary: "The caller's orders, newest first" })
   @ApiOkResponse({ type: [OrderResponse], headers: { 'X-Total-Count': { description: 'Total number of matching orders', schema: { type: 'integer' } } } })
   @ApiErrors(400)
-  async listOrders(@CurrentUser() caller: AuthenticatedUser, @Query() query: ListOrdersQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrderResponse[]> {
+  async listOrders(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: ListOrdersQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderResponse[]> {
     const page = await this.orders.list(caller, query.status, query.start, query.limit);
     reply.header('x-total-count', String(page.total));
     return page.items.map(OrderResponse.from);

@@ -60,6 +60,29 @@ const ORDER_PAGE = new PreparedStatement<OrderWithItemsRow & { total: string }>(
    ORDER BY page.created_at DESC, page.id DESC`,
 );
 
+/** The order and its items as `pending`, in one statement: atomic like a transaction, one round trip instead of four. */
+const ORDER_INSERT = new PreparedStatement<OrderRow>(
+  'order_insert',
+  `WITH new_order AS (
+     INSERT INTO orders (user_id, status, currency, total_minor, payment_method, idempotency_key, request_fingerprint)
+     VALUES ($1, 'pending', $2, $3, $4, $5, $6)
+     RETURNING *
+   ), new_items AS (
+     INSERT INTO order_items (order_id, position, product_name, quantity, unit_price_minor)
+     SELECT new_order.id, item.position, item.product_name, item.quantity, item.unit_price_minor
+     FROM new_order, jsonb_to_recordset($7::jsonb) AS item(position smallint, product_name varchar, quantity integer, unit_price_minor bigint)
+   )
+   SELECT * FROM new_order`,
+);
+
+/** Records a charge's outcome on the attempt that made it, if the order is still waiting for it. */
+const SETTLE_CHARGE = new PreparedStatement<{ updated_at: Date }>(
+  'order_settle_charge',
+  `UPDATE orders SET status = $3, payment_id = $4, status_reason = $5, updated_at = now()
+   WHERE id = $1 AND status = 'pending' AND payment_attempt = $2
+   RETURNING updated_at`,
+);
+
 @Injectable()
 export class OrdersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -75,29 +98,17 @@ export class OrdersRepository {
   async insertPending(order: NewOrder): Promise<Order> {
     let rows: OrderRow[];
     try {
-      rows = await this.dataSource.query(
-        `WITH new_order AS (
-           INSERT INTO orders (user_id, status, currency, total_minor, payment_method, idempotency_key, request_fingerprint)
-           VALUES ($1, 'pending', $2, $3, $4, $5, $6)
-           RETURNING *
-         ), new_items AS (
-           INSERT INTO order_items (order_id, position, product_name, quantity, unit_price_minor)
-           SELECT new_order.id, item.position, item.product_name, item.quantity, item.unit_price_minor
-           FROM new_order, jsonb_to_recordset($7::jsonb) AS item(position smallint, product_name varchar, quantity integer, unit_price_minor bigint)
-         )
-         SELECT * FROM new_order`,
-        [
-          order.userId,
-          order.currency,
-          order.totalMinor,
-          order.paymentMethod,
-          order.idempotencyKey,
-          order.requestFingerprint,
-          JSON.stringify(
-            order.items.map((item, position) => ({ position, product_name: item.productName, quantity: item.quantity, unit_price_minor: item.unitPriceMinor })),
-          ),
-        ],
-      );
+      rows = await ORDER_INSERT.rows(this.dataSource, [
+        order.userId,
+        order.currency,
+        order.totalMinor,
+        order.paymentMethod,
+        order.idempotencyKey,
+        order.requestFingerprint,
+        JSON.stringify(
+          order.items.map((item, position) => ({ position, product_name: item.productName, quantity: item.quantity, unit_price_minor: item.unitPriceMinor })),
+        ),
+      ]);
     } catch (error) {
       if (isUniqueViolation(error, 'orders_user_idempotency_key')) throw new DuplicateIdempotencyKeyError();
       throw error;
@@ -148,6 +159,16 @@ export class OrdersRepository {
     const rows = await ORDER_PAGE.rows(this.dataSource, [userId, status ?? null, limit, offset]);
     const total = rows.length ? Number(rows[0].total) : await this.orders.countBy({ userId, ...(status ? { status } : {}) });
     return { items: rows.map((row) => this.fromRow(row, row.items)), total };
+  }
+
+  /** The charge's outcome, unless another request settled or cancelled the order first (then null). */
+  async settleCharge(
+    id: string,
+    attempt: number,
+    to: { status: 'confirmed' | 'payment_failed'; paymentId: string; statusReason: string | null },
+  ): Promise<Date | null> {
+    const [row] = await SETTLE_CHARGE.rows(this.dataSource, [id, attempt, to.status, to.paymentId, to.statusReason]);
+    return row?.updated_at ?? null;
   }
 
   /**

@@ -156,7 +156,6 @@ export class OrdersService {
   }
 
   private async charge(order: Order, caller: AuthenticatedUser, requestId: string): Promise<Order> {
-    const attempt = { status: 'pending' as const, attempt: order.paymentAttempt };
     let outcome;
     try {
       outcome = await this.payments.charge(order, caller, requestId);
@@ -169,7 +168,7 @@ export class OrdersService {
       outcome.kind === 'declined'
         ? { status: 'payment_failed' as const, paymentId: outcome.paymentId, statusReason: outcome.reason }
         : { status: 'confirmed' as const, paymentId: outcome.paymentId, statusReason: null };
-    const updatedAt = await this.orders.transition(order.id, attempt, next);
+    const updatedAt = await this.orders.settleCharge(order.id, order.paymentAttempt, next);
     if (updatedAt) {
       if (next.status === 'confirmed') this.metrics.orderConfirmed(order.currency, order.totalMinor);
       // The row now holds exactly this: no need to read it back.

@@ -1,4 +1,5 @@
 import { Page, type PaymentMethod } from '@app/bootstrap';
+import { PreparedStatement } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
@@ -9,6 +10,15 @@ export type NewPayment = Pick<
   Payment,
   'orderId' | 'userId' | 'amountMinor' | 'currency' | 'paymentMethod' | 'status' | 'transactionId' | 'failureReason' | 'idempotencyKey' | 'requestFingerprint'
 >;
+
+const PAYMENT_INSERT = new PreparedStatement<PaymentRow>(
+  'payment_insert',
+  `INSERT INTO payments (order_id, user_id, amount_minor, currency, payment_method, status, transaction_id, failure_reason, idempotency_key, request_fingerprint)
+   SELECT $1::uuid, $2::uuid, $3::bigint, $4, $5, $6, $7, $8, $9, $10
+   WHERE NOT EXISTS (SELECT 1 FROM payments WHERE order_id = $1::uuid AND status IN ('completed', 'refunded'))
+   ON CONFLICT DO NOTHING
+   RETURNING *`,
+);
 
 @Injectable()
 export class PaymentsRepository {
@@ -32,26 +42,19 @@ export class PaymentsRepository {
    * the unique indexes decide, not the NOT EXISTS: ON CONFLICT waits for the other insert.
    */
   async insertUnlessPaid(payment: NewPayment): Promise<Payment | null> {
-    const rows: PaymentRow[] = await this.payments.query(
-      `INSERT INTO payments (order_id, user_id, amount_minor, currency, payment_method, status, transaction_id, failure_reason, idempotency_key, request_fingerprint)
-       SELECT $1::uuid, $2::uuid, $3::bigint, $4, $5, $6, $7, $8, $9, $10
-       WHERE NOT EXISTS (SELECT 1 FROM payments WHERE order_id = $1::uuid AND status IN ('completed', 'refunded'))
-       ON CONFLICT DO NOTHING
-       RETURNING *`,
-      [
-        payment.orderId,
-        payment.userId,
-        payment.amountMinor,
-        payment.currency,
-        payment.paymentMethod,
-        payment.status,
-        payment.transactionId,
-        payment.failureReason,
-        payment.idempotencyKey,
-        payment.requestFingerprint,
-      ],
-    );
-    return rows[0] ? this.fromRow(rows[0]) : null;
+    const [row] = await PAYMENT_INSERT.rows(this.payments.manager.connection, [
+      payment.orderId,
+      payment.userId,
+      payment.amountMinor,
+      payment.currency,
+      payment.paymentMethod,
+      payment.status,
+      payment.transactionId,
+      payment.failureReason,
+      payment.idempotencyKey,
+      payment.requestFingerprint,
+    ]);
+    return row ? this.fromRow(row) : null;
   }
 
   async listForUser(userId: string, orderId: string | undefined, offset: number, limit: number): Promise<Page<Payment>> {
