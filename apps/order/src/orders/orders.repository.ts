@@ -96,27 +96,29 @@ export class OrdersRepository {
    * trip instead of four).
    */
   async insertPending(order: NewOrder): Promise<Order> {
+    const items: ItemRow[] = order.items.map((item, position) => ({
+      position,
+      product_name: item.productName,
+      quantity: item.quantity,
+      unit_price_minor: item.unitPriceMinor,
+    }));
     let rows: OrderRow[];
     try {
-      rows = await ORDER_INSERT.rows(this.dataSource, [
+      const values = [
         order.userId,
         order.currency,
         order.totalMinor,
         order.paymentMethod,
         order.idempotencyKey,
         order.requestFingerprint,
-        JSON.stringify(
-          order.items.map((item, position) => ({ position, product_name: item.productName, quantity: item.quantity, unit_price_minor: item.unitPriceMinor })),
-        ),
-      ]);
+        JSON.stringify(items),
+      ];
+      rows = await ORDER_INSERT.rows(this.dataSource, values);
     } catch (error) {
       if (isUniqueViolation(error, 'orders_user_idempotency_key')) throw new DuplicateIdempotencyKeyError();
       throw error;
     }
-    return this.fromRow(
-      rows[0],
-      order.items.map((item, position) => ({ position, product_name: item.productName, quantity: item.quantity, unit_price_minor: item.unitPriceMinor })),
-    );
+    return this.fromRow(rows[0], items);
   }
 
   private fromRow(row: OrderRow, items: ItemRow[]): Order {
