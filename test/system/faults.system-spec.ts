@@ -458,13 +458,19 @@ describe('the system under faults', () => {
         expect(exits.every((e) => e.ms >= 1500)).toBe(true);
         expect({ failed, timeline }).toEqual({ failed: [], timeline });
         expect(outcomes.length).toBeGreaterThan(100);
-        // Both new replicas hold database sessions again, and none is stuck in a transaction.
-        const sessions = await database.query<{ state: string | null }>(
-          'SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
-          [app],
+        // Both new replicas hold database sessions again, and none is stuck in a transaction. The
+        // outbox relay's poll is briefly idle between its statements, so a stuck session is one
+        // seen in every sample, not in one.
+        const stuckIn = (rows: { state: string | null }[]) => rows.filter((s) => s.state?.startsWith('idle in transaction'));
+        const sessions = await eventually(
+          () =>
+            database.query<{ state: string | null }>('SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [app]),
+          (rows) => rows.length > 0 && stuckIn(rows).length === 0,
+          5_000,
+          100,
         );
         expect(sessions.length).toBeGreaterThan(0);
-        expect(sessions.filter((s) => s.state?.startsWith('idle in transaction'))).toEqual([]);
+        expect(stuckIn(sessions)).toEqual([]);
         report({ rollingRestart: { app, requests: outcomes.length, maxMs: Math.max(...outcomes.map((o) => o.ms)), timeline } });
       },
       120_000,
