@@ -21,6 +21,8 @@ export function dataSourceOptions(definition: ServiceDatabase, config: DatabaseC
     extra: {
       // PGlite runs one session; a larger pool would only queue on the socket.
       max: embedded ? 1 : config.DATABASE_POOL_SIZE,
+      // The pool closes clients idle this long; the embedded database resets the session for the next one.
+      idleTimeoutMillis: config.DATABASE_POOL_IDLE_TIMEOUT_MS,
       connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
       statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
       idle_in_transaction_session_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -17,6 +17,11 @@ class DatabaseEnv {
   @Max(60000, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
   DATABASE_CONNECT_TIMEOUT_MS: number = 3000;
 
+  @IsInt({ message: 'DATABASE_POOL_IDLE_TIMEOUT_MS must be an integer between 10 and 3600000' })
+  @Min(10, { message: 'DATABASE_POOL_IDLE_TIMEOUT_MS must be an integer between 10 and 3600000' })
+  @Max(3600000, { message: 'DATABASE_POOL_IDLE_TIMEOUT_MS must be an integer between 10 and 3600000' })
+  DATABASE_POOL_IDLE_TIMEOUT_MS: number = 10000;
+
   @IsInt({ message: 'DATABASE_STATEMENT_TIMEOUT_MS must be an integer between 100 and 600000' })
   @Min(100, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be an integer between 100 and 600000' })
   @Max(600000, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be an integer between 100 and 600000' })
