@@ -99,7 +99,12 @@ http {
   return join(dir, 'nginx.conf');
 }
 
+const TAIL_LINES = 15;
+
+/** Sends each line to the sink and keeps the last few, to show when the process dies. */
 function pipeOutput(child, label, sink) {
+  const tail = [];
+  child.tail = () => tail.join('\n');
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     let buffered = '';
@@ -107,13 +112,51 @@ function pipeOutput(child, label, sink) {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop();
-      for (const line of lines) sink(label, line);
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        sink(label, line);
+      }
     });
   }
 }
 
-async function waitFor(url, deadline, isUp = (r) => r.ok) {
-  while (Date.now() < deadline) {
+function fileTail(file) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Resolves when the port can be bound on every address the system listens on; rejects naming who needs it. */
+async function assertPortFree(port, owner) {
+  for (const host of ['127.0.0.1', '0.0.0.0']) {
+    const error = await new Promise((resolveBind) => {
+      const server = createServer();
+      server.once('error', resolveBind);
+      server.listen(Number(port), host, () => server.close(() => resolveBind(undefined)));
+    });
+    if (error?.code === 'EADDRINUSE') throw new Error(`Cannot start: port ${port} (${owner}) is already in use by another program. Stop it, or set another port for ${owner}.`);
+    if (error && error.code !== 'EADDRNOTAVAIL') throw new Error(`Cannot start: port ${port} (${owner}) cannot be used: ${error.message}`);
+  }
+}
+
+/** Rejects as soon as the process ends: a health answer from someone else must not count as its own. */
+function exitOf(child, label, tail) {
+  return new Promise((_, reject) => {
+    const fail = () => {
+      const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
+      const last = tail().trim();
+      reject(new Error(`${label} exited during start-up (${how}).${last ? ` Its last log lines:\n${last}` : ''}`));
+    };
+    if (child.exitCode !== null || child.signalCode !== null) fail();
+    else child.once('exit', () => setImmediate(fail));
+  });
+}
+
+async function waitFor(url, deadline, isUp = (r) => r.ok, gaveUp = () => false) {
+  while (Date.now() < deadline && !gaveUp()) {
     const up = await fetch(url).then(isUp, () => false);
     if (up) return;
     await new Promise((r) => setTimeout(r, 200));
@@ -184,9 +227,12 @@ async function startStack(options = {}) {
     clearTimeout(force);
   };
   let gateway;
+  let failed = false;
+  const gaveUp = () => failed;
   try {
     await startAll();
   } catch (error) {
+    failed = true;
     await stop();
     throw error;
   }
@@ -194,11 +240,25 @@ async function startStack(options = {}) {
 
   async function startAll() {
   const all = Object.values(instances).flat();
+  for (const instance of all) await assertPortFree(instance.port, `the ${instance.app} service, ${instance.app.toUpperCase()}_PORT`);
+  if (nginx) {
+    const ports = gatewayVariables(env, {}, '');
+    for (const [name, port] of [
+      ['GATEWAY_PORT', ports.GATEWAY_PORT],
+      ['GATEWAY_TLS_PORT', ports.GATEWAY_TLS_PORT],
+      ['GATEWAY_STATUS_PORT', ports.GATEWAY_STATUS_LISTEN.split(':')[1]],
+      ['GATEWAY_INTERNAL_PORT', ports.GATEWAY_INTERNAL_LISTEN.split(':')[1]],
+    ]) {
+      await assertPortFree(port, `the gateway, ${name}`);
+    }
+  }
   all.forEach(startInstance);
   const deadline = Date.now() + 90_000;
   await Promise.all(
     all.map(async (instance) => {
-      await waitFor(`${instance.url}/${instance.prefix}/health`, deadline);
+      const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
+      const tail = options.logDir ? () => fileTail(join(options.logDir, `${label}.log`)) : instance.process.tail;
+      await Promise.race([waitFor(`${instance.url}/${instance.prefix}/health`, deadline, undefined, gaveUp), exitOf(instance.process, label, tail)]);
       progress(`${instance.app}${instances[instance.app].length > 1 ? ` replica ${instance.replica}` : ''} is healthy on ${instance.url}`);
     }),
   );
@@ -214,8 +274,9 @@ async function startStack(options = {}) {
       pipeOutput(child, 'gateway', log);
       children.push(child);
       gateway = { url: `http://127.0.0.1:${variables.GATEWAY_PORT}`, tlsUrl: `https://localhost:${variables.GATEWAY_TLS_PORT}`, process: child, dir: join(dir, 'gateway'), variables, conf };
-      await waitFor(`${gateway.url}/health`, Date.now() + 15_000).catch((error) => {
-        throw new Error(`${error.message}: ${readFileSync(join(dir, 'gateway', 'error.log'), 'utf8').trim().split('\n').pop()}`);
+      const errorLog = () => fileTail(join(dir, 'gateway', 'error.log'));
+      await Promise.race([waitFor(`${gateway.url}/health`, Date.now() + 15_000, undefined, gaveUp), exitOf(child, 'the nginx gateway', errorLog)]).catch((error) => {
+        throw new Error(error.message.includes('exited') ? error.message : `${error.message}: ${errorLog()}`);
       });
       progress(`gateway is up on ${gateway.url} and ${gateway.tlsUrl}`);
     }

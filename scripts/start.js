@@ -29,8 +29,10 @@ process.on('SIGTERM', () => shutdown(0));
     progress: (message) => console.log(`✔ ${message}`),
     log: (label, line) => !quiet && process.stdout.write(`[${label}] ${line}\n`),
   });
-  for (const children of [stack.children]) {
-    for (const child of children) child.on('exit', () => !stopping && (console.error('A process exited unexpectedly; stopping everything'), shutdown(1)));
+  const died = () => !stopping && (console.error('A process exited unexpectedly; stopping everything'), shutdown(1));
+  for (const child of stack.children) {
+    if (child.exitCode !== null || child.signalCode !== null) return died();
+    child.on('exit', died);
   }
   const base = stack.gateway?.url;
   console.log('\nThe system is up.');
