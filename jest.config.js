@@ -33,6 +33,14 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
     {
+      // The same suites on the embedded default: PGlite inside each service, as `npm start` runs it.
+      ...shared,
+      displayName: 'e2e-embedded',
+      testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      setupFiles: ['<rootDir>/test/support/embedded-database-run.ts'],
+    },
+    {
       ...shared,
       displayName: 'system',
       testMatch: ['<rootDir>/test/system/**/*.system-spec.ts'],

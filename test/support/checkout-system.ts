@@ -22,10 +22,10 @@ export interface CheckoutSystem {
  */
 export async function startCheckoutSystem(options: { orderEnv?: Record<string, string>; withPayment?: boolean } = {}): Promise<CheckoutSystem> {
   const databases = { order: await createTestDatabase('order'), user: await createTestDatabase('user'), payment: await createTestDatabase('payment') };
-  const user = await spawnService('user', { DATABASE_URL: databases.user.url, BCRYPT_COST: '4', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  const user = await spawnService('user', { ...databases.user.env, BCRYPT_COST: '4', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
   const paymentPort = await freePort();
   const order = await startService(OrderAppModule, orderService, {
-    DATABASE_URL: databases.order.url,
+    ...databases.order.env,
     USER_SERVICE_URL: user.url,
     PAYMENT_SERVICE_URL: `http://127.0.0.1:${paymentPort}`,
     ...options.orderEnv,
@@ -38,9 +38,10 @@ export async function startCheckoutSystem(options: { orderEnv?: Record<string, s
     paymentPort,
     async startPayment() {
       system.payment = await spawnService('payment', {
-        DATABASE_URL: databases.payment.url,
+        ...databases.payment.env,
         PORT: String(paymentPort),
         ORDER_SERVICE_URL: order.url,
+        USER_SERVICE_URL: user.url,
         PAYMENT_EVENTS_POLL_MS: '100',
       });
       return system.payment;

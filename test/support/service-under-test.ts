@@ -3,7 +3,9 @@ import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
 import { TEST_JWT_SECRET } from './environment';
+import { registerEmbeddedExecutor } from './test-database';
 
 export interface ServiceUnderTest {
   app: NestFastifyApplication;
@@ -24,11 +26,15 @@ export async function startService(rootModule: Type<unknown>, definition: Servic
   const app = await createServiceApp(rootModule, definition);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
+  // On the embedded database only this process can read what the service wrote: through its own pool.
+  const embeddedDir = process.env.DATABASE_URL ? undefined : process.env.DATA_DIR;
+  if (embeddedDir) registerEmbeddedExecutor(embeddedDir, (sql, params) => app.get(DataSource).query(sql, params));
   return {
     app,
     url,
     http: request(url),
     async close() {
+      if (embeddedDir) registerEmbeddedExecutor(embeddedDir, undefined);
       await app.close();
       process.env = saved;
     },

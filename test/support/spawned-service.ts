@@ -35,7 +35,7 @@ export interface SpawnedService {
 }
 
 /** Runs the built service as its own process, as production does, and waits for its readiness. */
-export async function spawnService(app: AppName, env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<SpawnedService> {
+export async function spawnService(app: AppName, env: Record<string, string | undefined>, options: { waitReady?: boolean } = {}): Promise<SpawnedService> {
   const port = Number(env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, [builtEntry(app)], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', JWT_SECRET: TEST_JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), ...env },

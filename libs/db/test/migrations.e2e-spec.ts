@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { databaseConfig, DatabaseConfig, dataSourceOptions, ServiceDatabase } from '@app/db';
-import { createTestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, onServerDatabase } from '../../../test/support/test-database';
 import { orderDatabase } from '../../../apps/order/src/order-service';
 import { paymentDatabase } from '../../../apps/payment/src/payment-service';
 import { userDatabase } from '../../../apps/user/src/user-service';
@@ -13,7 +13,7 @@ describe.each([
   it('build exactly the schema the entities describe, and revert cleanly', async () => {
     const db = await createTestDatabase(definition.service);
     const config = { ...(databaseConfig() as DatabaseConfig), DATABASE_MIGRATIONS_RUN: false };
-    const dataSource = new DataSource(dataSourceOptions(definition, config, db.url, false));
+    const dataSource = new DataSource(dataSourceOptions(definition, config, await db.open(), !onServerDatabase));
     try {
       await dataSource.initialize();
       expect((await dataSource.runMigrations()).length).toBe(definition.migrations.length);
