@@ -5,6 +5,7 @@ import { MetricsModule } from '@app/metrics';
 import { Module } from '@nestjs/common';
 import { orderDatabase, orderService } from './order-service';
 import { OrdersModule } from './orders/orders.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
 @Module({
   imports: [
@@ -14,6 +15,7 @@ import { OrdersModule } from './orders/orders.module';
     HealthModule,
     AuthModule,
     OrdersModule,
+    ReconciliationModule,
   ],
 })
 export class OrderAppModule {}

@@ -3,13 +3,14 @@ import { ServiceDefinition } from '@app/bootstrap';
 import { databaseConfig, ServiceDatabase } from '@app/db';
 import { orderConfig } from './config/order.config';
 import { CreateOrders1764190200000 } from './migrations/1764190200000-create-orders';
+import { OrderVerification1796409497362 } from './migrations/1796409497362-order-verification';
 import { OrderItem } from './orders/order-item.entity';
 import { Order } from './orders/order.entity';
 
 export const orderDatabase: ServiceDatabase = {
   service: 'order',
   entities: [Order, OrderItem],
-  migrations: [CreateOrders1764190200000],
+  migrations: [CreateOrders1764190200000, OrderVerification1796409497362],
   migrationsDir: 'apps/order/src/migrations',
 };
 

@@ -126,11 +126,17 @@ describe('payment service: charging and reading payments', () => {
       expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1-255 printable ASCII characters'] }]);
     });
 
-    it("refuses a payment a client sends directly, without the order service's token, with 403", async () => {
+    it("refuses an X-Service-Token that is not the order service's with 403, and records nothing", async () => {
       const payer = newPayer();
-      const res = await svc.http.post('/payments').set(bearer(payer.token)).send(order()).expect(403);
-      expect(res.body).toMatchObject({ statusCode: 403, code: 'AUTH.FORBIDDEN', message: expect.stringContaining('POST /orders/{id}/pay') });
-      await svc.http.post('/payments').set(bearer(payer.token)).set('X-Service-Token', payer.token).send(order()).expect(403);
+      const res = await svc.http.post('/payments').set(bearer(payer.token)).set('X-Service-Token', payer.token).send(order()).expect(403);
+      expect(res.body).toMatchObject({ statusCode: 403, code: 'AUTH.FORBIDDEN', message: expect.stringContaining('X-Service-Token') });
+      expect(await db.query('SELECT id FROM payments WHERE user_id = $1', [payer.id])).toEqual([]);
+    });
+
+    it('hands a payment a buyer sends directly to the order service, and answers 503 without charging when it cannot be reached', async () => {
+      const payer = newPayer();
+      const res = await svc.http.post('/payments').set(bearer(payer.token)).send(order()).expect(503);
+      expect(res.body).toMatchObject({ statusCode: 503, code: 'ORDER_SERVICE.UNAVAILABLE' });
       expect(await db.query('SELECT id FROM payments WHERE user_id = $1', [payer.id])).toEqual([]);
     });
 

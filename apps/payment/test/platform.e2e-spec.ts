@@ -45,8 +45,8 @@ describe('payment service: docs, health and metrics', () => {
       expect(operation.security).toEqual([{ bearer: [] }]);
       expect(operation.responses['401']).toBeDefined();
     }
-    expect(Object.keys(operations.createPayment.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '422']);
-    expect(Object.keys(operations.refundPayment.responses).sort()).toEqual(['200', '400', '401', '404', '409']);
+    expect(Object.keys(operations.createPayment.responses).sort()).toEqual(['200', '201', '400', '401', '403', '404', '409', '422', '503']);
+    expect(Object.keys(operations.refundPayment.responses).sort()).toEqual(['200', '400', '401', '404', '409', '503']);
     expect(operations.createPayment.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false })]));
     expect(json.paths['/payments/health'].get.security).toBeUndefined();
     expect(json.components.schemas.CreatePaymentDto.properties.amount).toMatchObject({ example: 59.97, multipleOf: 0.01 });
@@ -83,7 +83,8 @@ describe('payment service: docs, health and metrics', () => {
     const paid = await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).set('Idempotency-Key', 'once').send(body).expect(201);
     await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).set('Idempotency-Key', 'once').send(body).expect(200);
     await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).send({ ...body, order_id: randomUUID(), payment_method: 'test_decline' }).expect(201);
-    await svc.http.post(`/payments/${paid.body.id}/refund`).set(bearer(payer.token)).expect(200);
+    // No order service here to allow a buyer's refund: the order service's own refund route.
+    await svc.http.post(`/payments/internal/payments/${paid.body.id}/refund`).set(bearer(orderServiceHeader()['X-Service-Token'])).expect(200);
     expect([await count(completed), await count(declined), await count(refunds)]).toEqual([before[0] + 1, before[1] + 1, before[2] + 1]);
   });
 

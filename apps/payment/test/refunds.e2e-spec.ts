@@ -102,6 +102,35 @@ describe('payment service: refunds and telling the order service', () => {
       expect(res.body.errors).toEqual([{ field: 'id', messages: ['id must be a UUID'] }]);
     });
 
+    it('asks the order service first, as the owner, and refunds nothing when the order refuses', async () => {
+      const payer = newPayer();
+      const payment = await paid(payer);
+      orders.refuseRefunds(payment.order_id, 'shipped');
+      const res = await refund(payer, payment.id).expect(409);
+      expect(res.body).toMatchObject({ code: 'ORDER.NOT_REFUNDABLE', details: { status: 'shipped' } });
+      const asked = orders.refundRequests.filter((r) => r.orderId === payment.order_id);
+      expect(asked).toEqual([{ orderId: payment.order_id, body: { payment_id: payment.id, actor: 'owner' }, authorization: expect.stringMatching(/^Bearer /) }]);
+      expect(verifyToken<ServiceTokenClaims>(asked[0].authorization!.slice(7))).toMatchObject({ sub: 'payment', typ: 'service' });
+      const [row] = await db.query('SELECT status FROM payments WHERE id = $1', [payment.id]);
+      expect(row).toEqual({ status: 'completed' });
+      expect(await eventsOf(payment.id)).toEqual([]);
+    });
+
+    it("refunds on the order service's internal route without asking it, once, and lists an order's payments there; neither takes a user token", async () => {
+      const payer = newPayer();
+      const payment = await paid(payer);
+      const service = bearer(orderServiceHeader()['X-Service-Token']);
+      const first = await svc.http.post(`/payments/internal/payments/${payment.id}/refund`).set(service).expect(200);
+      expect(first.body).toMatchObject({ id: payment.id, status: 'refunded' });
+      await svc.http.post(`/payments/internal/payments/${payment.id}/refund`).set(service).expect(200);
+      expect(await eventsOf(payment.id)).toHaveLength(1);
+      expect(orders.refundRequests.filter((r) => r.orderId === payment.order_id)).toEqual([]);
+      const listed = await svc.http.get(`/payments/internal/orders/${payment.order_id}/payments`).set(service).expect(200);
+      expect(listed.body).toEqual([first.body]);
+      await svc.http.get(`/payments/internal/orders/${payment.order_id}/payments`).set(bearer(payer.token)).expect(401);
+      await svc.http.post(`/payments/internal/payments/${payment.id}/refund`).set(bearer(payer.token)).expect(401);
+    });
+
     it('keeps a refunded order paid: another payment for it is refused', async () => {
       const payer = newPayer();
       const payment = await paid(payer);

@@ -1,18 +1,20 @@
 import { ON_BEHALF_HEADER, type AuthenticatedUser, ServiceTokens } from '@app/auth';
-import { DomainError, fromMinorUnits, ServiceClient } from '@app/bootstrap';
+import { DomainError, fromMinorUnits, ServiceClient, toMinorUnits } from '@app/bootstrap';
 import { HttpStatus } from '@nestjs/common';
 import type { Order } from '../orders/order.entity';
 
+/** A payment as the payment service shows it. */
 export interface PaymentView {
   id: string;
+  order_id: string;
+  amount: number;
+  currency: string;
   status: 'completed' | 'declined' | 'refunded';
   failure_reason: string | null;
 }
 
-export type ChargeOutcome =
-  | { kind: 'completed'; paymentId: string }
-  | { kind: 'declined'; paymentId: string; reason: string }
-  | { kind: 'already_paid'; paymentId: string };
+/** What a charge answered: a payment (any payment, to be checked), or that the order already has a successful one. */
+export type ChargeReply = { kind: 'payment'; payment: PaymentView } | { kind: 'already_paid'; paymentId: string };
 
 /** The payment service refused a request the order service built: a bug on one side, not the client's fault. */
 export class PaymentRejectedError extends DomainError {
@@ -21,9 +23,15 @@ export class PaymentRejectedError extends DomainError {
   }
 }
 
+/** A completed, unrefunded payment of exactly this order's total and currency: the only one that confirms it. */
+export function paysExactly(payment: PaymentView, order: Pick<Order, 'id' | 'totalMinor' | 'currency'>): boolean {
+  return payment.status === 'completed' && payment.order_id === order.id && toMinorUnits(payment.amount) === order.totalMinor && payment.currency === order.currency;
+}
+
 /**
- * Charges and refunds on the caller's behalf. Charges carry an idempotency key derived from the
- * order and its attempt number, so retries (ours, or a client's `/pay`) never charge twice.
+ * Charges on the caller's behalf; reads and refunds an order's payments with the order service's
+ * own token. Charges carry an idempotency key derived from the order and its attempt number, so
+ * retries (ours, or a client's `/pay`) never charge twice.
  */
 export class PaymentsClient {
   constructor(
@@ -31,7 +39,7 @@ export class PaymentsClient {
     private readonly serviceTokens: ServiceTokens,
   ) {}
 
-  async charge(order: Order, caller: AuthenticatedUser, requestId: string): Promise<ChargeOutcome> {
+  async charge(order: Order, caller: AuthenticatedUser, requestId: string): Promise<ChargeReply> {
     const response = await this.client.request<PaymentView & { code?: string; details?: { payment_id?: string }; message?: string }>({
       method: 'POST',
       url: '/payments',
@@ -41,22 +49,32 @@ export class PaymentsClient {
       requestId,
     });
     const body = response.data;
-    if (response.status === 200 || response.status === 201) {
-      if (body.status === 'declined') return { kind: 'declined', paymentId: body.id, reason: body.failure_reason ?? 'Payment declined' };
-      return { kind: 'completed', paymentId: body.id };
-    }
+    if (response.status === 200 || response.status === 201) return { kind: 'payment', payment: body };
     if (response.status === 409 && body.code === 'PAYMENT.ORDER_ALREADY_PAID' && body.details?.payment_id) {
       return { kind: 'already_paid', paymentId: body.details.payment_id };
     }
     throw new PaymentRejectedError(response.status, String(body.message ?? 'no message'));
   }
 
-  /** Refunds a completed payment; an already refunded one counts as done. */
-  async refund(paymentId: string, caller: AuthenticatedUser, requestId: string): Promise<void> {
+  /** Every payment of the order, oldest first, as the payment service holds them now. */
+  async paymentsOf(orderId: string, requestId: string): Promise<PaymentView[]> {
+    const response = await this.client.request<PaymentView[] & { message?: string }>({
+      method: 'GET',
+      url: `/payments/internal/orders/${orderId}/payments`,
+      headers: { authorization: `Bearer ${await this.serviceTokens.sign('order')}` },
+      idempotent: true,
+      requestId,
+    });
+    if (response.status === 200) return response.data;
+    throw new PaymentRejectedError(response.status, String(response.data.message ?? 'no message'));
+  }
+
+  /** Refunds a completed payment the order service decided to give back; an already refunded one counts as done. */
+  async refund(paymentId: string, requestId: string): Promise<void> {
     const response = await this.client.request<{ code?: string; message?: string; details?: { status?: string } }>({
       method: 'POST',
-      url: `/payments/${paymentId}/refund`,
-      headers: { authorization: `Bearer ${caller.token}` },
+      url: `/payments/internal/payments/${paymentId}/refund`,
+      headers: { authorization: `Bearer ${await this.serviceTokens.sign('order')}` },
       // A refund is a conditional state change on the payment: repeating it cannot refund twice.
       idempotent: true,
       requestId,

@@ -35,7 +35,29 @@ class OrderEnv {
   @Min(100, { message: 'BREAKER_HALF_OPEN_AFTER_MS must be an integer between 100 and 600000' })
   @Max(600000, { message: 'BREAKER_HALF_OPEN_AFTER_MS must be an integer between 100 and 600000' })
   BREAKER_HALF_OPEN_AFTER_MS: number = 5000;
+
+  @IsInt({ message: 'RECONCILE_INTERVAL_MS must be an integer between 100 and 3600000' })
+  @Min(100, { message: 'RECONCILE_INTERVAL_MS must be an integer between 100 and 3600000' })
+  @Max(3_600_000, { message: 'RECONCILE_INTERVAL_MS must be an integer between 100 and 3600000' })
+  RECONCILE_INTERVAL_MS: number = 30_000;
+
+  /** How old an order's last change must be before the reconciler looks at it (at least the charge window). */
+  @IsInt({ message: 'RECONCILE_SETTLE_AFTER_MS must be an integer between 100 and 86400000' })
+  @Min(100, { message: 'RECONCILE_SETTLE_AFTER_MS must be an integer between 100 and 86400000' })
+  @Max(86_400_000, { message: 'RECONCILE_SETTLE_AFTER_MS must be an integer between 100 and 86400000' })
+  RECONCILE_SETTLE_AFTER_MS: number = 60_000;
+
+  /** A verified order that can still change (not cancelled or refunded) is verified again after this long. */
+  @IsInt({ message: 'RECONCILE_REVERIFY_AFTER_MS must be an integer between 1000 and 2592000000' })
+  @Min(1000, { message: 'RECONCILE_REVERIFY_AFTER_MS must be an integer between 1000 and 2592000000' })
+  @Max(2_592_000_000, { message: 'RECONCILE_REVERIFY_AFTER_MS must be an integer between 1000 and 2592000000' })
+  RECONCILE_REVERIFY_AFTER_MS: number = 86_400_000;
 }
 
 export const orderConfig = envConfig('order', OrderEnv);
 export type OrderConfig = ConfigType<typeof orderConfig>;
+
+/** How long a charge may still be in flight: every attempt timing out, plus a margin. */
+export function chargeWindowMs(config: OrderConfig): number {
+  return config.PAYMENT_SERVICE_TIMEOUT_MS * (config.SERVICE_CALL_RETRIES + 1) + 1000;
+}

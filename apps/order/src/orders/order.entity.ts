@@ -9,6 +9,8 @@ import { ORDER_STATUSES, type OrderStatus } from './order-status';
 @Check('CHK_orders_attempt', '"payment_attempt" >= 1')
 @Index('orders_user_created_idx', ['userId', 'createdAt'])
 @Index('orders_user_idempotency_key', ['userId', 'idempotencyKey'], { unique: true, where: '"idempotency_key" IS NOT NULL' })
+// Orders changed since the reconciler last verified them; a partial index the migration owns.
+@Index('orders_unverified_idx', { synchronize: false })
 export class Order {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -53,6 +55,14 @@ export class Order {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** When the reconciler last found the order in agreement with its payments. */
+  @Column({ name: 'verified_at', type: 'timestamptz', nullable: true, select: false })
+  verifiedAt?: Date | null;
+
+  /** Until when one reconciler replica holds the order. */
+  @Column({ name: 'reconcile_lease_until', type: 'timestamptz', nullable: true, select: false })
+  reconcileLeaseUntil?: Date | null;
 
   /** The idempotency key sent to the payment service for the current attempt. */
   get paymentKey(): string {

@@ -21,7 +21,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order: checks the user, stores the order, charges it',
     description:
-      'Status `confirmed` when the payment completed, `payment_failed` when it was declined, `pending` when the payment service could not be reached (see `status_reason`). ' +
+      'Status `confirmed` when a completed payment of exactly its total was recorded, `payment_failed` when it was declined, `pending` when the payment service could not be reached or its answer not confirmed (see `status_reason`; ' +
+      'a reconciler later confirms it if its payment went through, or says it is still unpaid). ' +
       'With an `Idempotency-Key`, repeating the request returns the first order instead of placing another.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retries safe: the same key returns the first result', example: 'checkout-7f3a9c' })
@@ -79,9 +80,10 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Move an order along its state machine',
     description:
-      'pending → confirmed | payment_failed | cancelled; payment_failed → pending (retry) | cancelled; confirmed → shipped | cancelled (refunds first) | refunded; ' +
+      'pending → confirmed | payment_failed | cancelled; payment_failed → pending (retry) | cancelled; confirmed → shipped | cancelled (its payment is refunded) | refunded; ' +
       'shipped → delivered | refunded; delivered → refunded. Clients may request `cancelled` (owner) and `shipped`/`delivered` (admin); ' +
-      '`refunded` follows a refund at the payment service. Anything else answers 409 naming the allowed targets.',
+      '`refunded` follows `POST /payments/{id}/refund`: by the owner only while `confirmed` (before shipment), by an admin (the merchant) also when `shipped` or `delivered`. ' +
+      'Anything else answers 409 naming the allowed targets.',
   })
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors(400, 404, 409, 503)

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
+import { InternalOrdersController } from './internal-orders.controller';
 import { OrderItem } from './order-item.entity';
 import { Order } from './order.entity';
 import { OrdersController } from './orders.controller';
@@ -10,7 +11,7 @@ import { PaymentEventsController } from './payment-events.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderItem]), ClientsModule],
-  controllers: [PaymentEventsController, OrdersController],
+  controllers: [PaymentEventsController, InternalOrdersController, OrdersController],
   providers: [OrdersRepository, OrdersService],
 })
 export class OrdersModule {}

@@ -167,7 +167,7 @@ export class OrdersRepository {
   async settleCharge(
     id: string,
     attempt: number,
-    to: { status: 'confirmed' | 'payment_failed'; paymentId: string; statusReason: string | null },
+    to: { status: 'confirmed' | 'payment_failed' | 'cancelled'; paymentId: string; statusReason: string | null },
   ): Promise<Date | null> {
     const [row] = await SETTLE_CHARGE.rows(this.dataSource, [id, attempt, to.status, to.paymentId, to.statusReason]);
     return row?.updated_at ?? null;
@@ -180,7 +180,7 @@ export class OrdersRepository {
    */
   async transition(
     id: string,
-    from: { status: OrderStatus | OrderStatus[]; attempt?: number },
+    from: { status: OrderStatus | OrderStatus[]; attempt?: number; paymentId?: string },
     to: { status: OrderStatus; statusReason?: string | null; paymentId?: string | null; nextAttempt?: boolean; paymentMethod?: string },
   ): Promise<Date | null> {
     const query = this.orders
@@ -196,11 +196,16 @@ export class OrdersRepository {
       .where('id = :id', { id })
       .andWhere('status IN (:...from)', { from: Array.isArray(from.status) ? from.status : [from.status] });
     if (from.attempt !== undefined) query.andWhere('payment_attempt = :attempt', { attempt: from.attempt });
+    if (from.paymentId !== undefined) query.andWhere('payment_id = :paymentId', { paymentId: from.paymentId });
     const result = await query.returning('updated_at').execute();
     return (result.raw as { updated_at: Date }[])[0]?.updated_at ?? null;
   }
 
   async setReason(id: string, status: OrderStatus, attempt: number, statusReason: string): Promise<void> {
     await this.orders.update({ id, status, paymentAttempt: attempt }, { statusReason });
+  }
+
+  async setReasonOf(id: string, status: OrderStatus, statusReason: string): Promise<void> {
+    await this.orders.update({ id, status }, { statusReason });
   }
 }

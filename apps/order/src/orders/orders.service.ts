@@ -1,16 +1,18 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { ConflictError, fingerprint, PaymentMethod, NotFoundError, Page, ServiceUnreachableError, UnavailableError, UnprocessableError } from '@app/bootstrap';
+import { ConflictError, fingerprint, fromMinorUnits, PaymentMethod, NotFoundError, Page, ServiceUnreachableError, UnprocessableError } from '@app/bootstrap';
 import { OrderMetrics } from '@app/metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PaymentsClient } from '../clients/payments.client';
+import { ChargeReply, PaymentsClient, paysExactly } from '../clients/payments.client';
 import { UsersClient } from '../clients/users.client';
-import { orderConfig, OrderConfig } from '../config/order.config';
+import { chargeWindowMs, orderConfig, OrderConfig } from '../config/order.config';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { PaymentEventDto } from './dto/payment-event.dto';
+import { RefundActor } from './dto/refund-order.dto';
 import { Order } from './order.entity';
 import { assertRequestable, assertTransition, OrderStatus } from './order-status';
 import { DuplicateIdempotencyKeyError, NewOrder, OrdersRepository } from './orders.repository';
+import { PAYMENT_WAS_REFUNDED, Settlement, settlementFromPayments } from './payment-settlement';
 
 export interface PlacedOrder {
   order: Order;
@@ -19,6 +21,10 @@ export interface PlacedOrder {
 }
 
 const PAYMENT_UNREACHABLE = 'The payment service could not be reached; the order is kept as pending: pay it later with POST /orders/{id}/pay';
+const PAYMENT_UNCONFIRMED = 'The payment’s outcome could not be confirmed yet; the order is checked again shortly, or pay it with POST /orders/{id}/pay';
+const REFUND_PENDING = 'Cancelled; the payment service could not refund the payment yet: it is refunded automatically shortly';
+/** From where each actor may refund: a customer only before shipment, a merchant also after. */
+const REFUNDABLE_BY: Record<RefundActor, OrderStatus[]> = { owner: ['confirmed'], admin: ['confirmed', 'shipped', 'delivered'] };
 const POLL_MS = 50;
 
 @Injectable()
@@ -71,6 +77,22 @@ export class OrdersService {
     return this.charge(order, caller, requestId);
   }
 
+  /** `POST /payments` sent by the buyer: the same as `/pay`, once the amount is the order's exact total. */
+  async payForUser(caller: AuthenticatedUser, id: string, payment: { amountMinor: number; currency: string; paymentMethod: PaymentMethod }, requestId: string): Promise<Order> {
+    const order = await this.getOwned(caller, id);
+    if (order.status !== 'pending' && order.status !== 'payment_failed') {
+      throw new ConflictError('ORDER.NOT_PAYABLE', `The order is ${order.status}; only pending or payment_failed orders can be paid`, { status: order.status });
+    }
+    if (payment.amountMinor !== order.totalMinor || payment.currency !== order.currency) {
+      const total = `${fromMinorUnits(order.totalMinor).toFixed(2)} ${order.currency}`;
+      throw new UnprocessableError('ORDER.AMOUNT_MISMATCH', `amount and currency must equal the order's total: ${total}`, {
+        expected_total: fromMinorUnits(order.totalMinor),
+        currency: order.currency,
+      });
+    }
+    return this.pay(caller, id, payment.paymentMethod, requestId);
+  }
+
   async get(caller: AuthenticatedUser, id: string): Promise<Order> {
     const order = await this.orders.findById(id);
     if (!order || (order.userId !== caller.id && caller.role !== 'admin')) throw new NotFoundError('Order');
@@ -84,21 +106,50 @@ export class OrdersService {
   async changeStatus(caller: AuthenticatedUser, id: string, to: OrderStatus, requestId: string): Promise<Order> {
     const order = await this.get(caller, id);
     assertRequestable(order.status, to, { isOwner: order.userId === caller.id, isAdmin: caller.role === 'admin' });
-    if (to === 'cancelled' && order.status === 'confirmed' && order.paymentId) {
-      await this.refundForCancellation(order, caller, requestId);
-    }
+    // The order moves first (a concurrent shipment cannot slip in), then its money goes back.
     if (!(await this.orders.transition(order.id, { status: order.status }, { status: to, statusReason: null }))) {
       const now = await this.reload(order.id);
       assertTransition(now.status, to);
+    } else if (to === 'cancelled' && order.status === 'confirmed' && order.paymentId) {
+      await this.giveBack(order.id, order.paymentId, requestId);
     }
     return this.reload(order.id);
   }
 
-  /** A payment was refunded at the payment service: the order ends `refunded`, once. */
+  /**
+   * A refund asked for at the payment service: the order moves to `refunded` only from a status
+   * this actor may refund from, in one conditional update, before any money moves. Repeating it
+   * for the same payment is answered with the refunded order.
+   */
+  async refundOrder(id: string, paymentId: string, actor: RefundActor): Promise<Order> {
+    const moved = await this.orders.transition(id, { status: REFUNDABLE_BY[actor], paymentId }, { status: 'refunded', statusReason: PAYMENT_WAS_REFUNDED });
+    const order = await this.orders.findById(id);
+    if (!order) throw new NotFoundError('Order');
+    if (moved || (order.status === 'refunded' && order.paymentId === paymentId)) return order;
+    if (order.paymentId !== paymentId) {
+      throw new ConflictError('ORDER.NOT_REFUNDABLE', `This payment is not the one that paid the order (the order is ${order.status})`, { status: order.status });
+    }
+    const afterShipment = actor === 'owner' && REFUNDABLE_BY.admin.includes(order.status);
+    throw new ConflictError(
+      'ORDER.NOT_REFUNDABLE',
+      afterShipment ? `The order is ${order.status}: after shipment only the merchant can refund it` : `The order is ${order.status}; it cannot be refunded`,
+      { status: order.status },
+    );
+  }
+
+  /**
+   * A payment was refunded at the payment service: a paid order ends `refunded`, once. An order
+   * still `pending` has not caught up with its payment yet: 409, so the event is sent again later.
+   */
   async applyPaymentEvent(event: PaymentEventDto): Promise<void> {
     const order = await this.orders.findById(event.order_id);
-    if (!order || order.paymentId !== event.payment_id) throw new NotFoundError('Order');
-    await this.orders.transition(order.id, { status: ['confirmed', 'shipped', 'delivered'] }, { status: 'refunded', statusReason: 'The payment was refunded' });
+    if (!order) throw new NotFoundError('Order');
+    if (order.status === 'pending') {
+      throw new ConflictError('ORDER.PAYMENT_NOT_SETTLED', 'The order has not recorded its payment yet; send the event again later', { status: order.status });
+    }
+    // Otherwise the order is settled without this payment (cancelled, declined, already refunded): nothing to update.
+    if (order.paymentId !== event.payment_id) return;
+    await this.orders.transition(order.id, { status: ['confirmed', 'shipped', 'delivered'] }, { status: 'refunded', statusReason: PAYMENT_WAS_REFUNDED });
   }
 
   private async getOwned(caller: AuthenticatedUser, id: string): Promise<Order> {
@@ -146,9 +197,9 @@ export class OrdersService {
 
   /** While the first request is still charging, a duplicate waits (bounded) for its outcome. */
   private async awaitSettled(order: Order): Promise<Order> {
-    const chargeWindowMs = this.config.PAYMENT_SERVICE_TIMEOUT_MS * (this.config.SERVICE_CALL_RETRIES + 1) + 1000;
+    const window = chargeWindowMs(this.config);
     let current = order;
-    while (isChargeUnsettled(current) && Date.now() - current.createdAt.getTime() < chargeWindowMs) {
+    while (isChargeUnsettled(current) && Date.now() - current.createdAt.getTime() < window) {
       await sleep(POLL_MS);
       current = await this.reload(order.id);
     }
@@ -156,46 +207,60 @@ export class OrdersService {
   }
 
   private async charge(order: Order, caller: AuthenticatedUser, requestId: string): Promise<Order> {
-    let outcome;
+    let reply: ChargeReply;
     try {
-      outcome = await this.payments.charge(order, caller, requestId);
+      reply = await this.payments.charge(order, caller, requestId);
     } catch (error) {
       if (!(error instanceof ServiceUnreachableError)) throw error;
       await this.orders.setReason(order.id, 'pending', order.paymentAttempt, PAYMENT_UNREACHABLE);
       return this.reload(order.id);
     }
-    const next =
-      outcome.kind === 'declined'
-        ? { status: 'payment_failed' as const, paymentId: outcome.paymentId, statusReason: outcome.reason }
-        : { status: 'confirmed' as const, paymentId: outcome.paymentId, statusReason: null };
+    const next = await this.settlementOf(order, reply, requestId);
+    if (!next) {
+      await this.orders.setReason(order.id, 'pending', order.paymentAttempt, PAYMENT_UNCONFIRMED);
+      return this.reload(order.id);
+    }
     const updatedAt = await this.orders.settleCharge(order.id, order.paymentAttempt, next);
     if (updatedAt) {
       if (next.status === 'confirmed') this.metrics.orderConfirmed(order.currency, order.totalMinor);
+      if (next.refund) await this.giveBack(order.id, next.paymentId, requestId);
       // The row now holds exactly this: no need to read it back.
-      return Object.assign(order, next, { updatedAt });
+      return Object.assign(order, { status: next.status, paymentId: next.paymentId, statusReason: next.statusReason }, { updatedAt });
     }
     const current = await this.reload(order.id);
-    if (outcome.kind !== 'declined' && current.status === 'cancelled') {
+    if (next.status === 'confirmed' && current.status === 'cancelled') {
       // Cancelled while the charge was in flight: the money goes back.
-      this.logger.warn(`Order ${order.id} was cancelled during its payment; refunding ${outcome.paymentId}`);
-      await this.payments
-        .refund(outcome.paymentId, caller, requestId)
-        .catch((error: Error) => this.logger.error(`Refund of ${outcome.paymentId} failed: ${error.message}`));
+      this.logger.warn(`Order ${order.id} was cancelled during its payment; refunding ${next.paymentId}`);
+      await this.giveBack(order.id, next.paymentId, requestId);
     }
     return current;
   }
 
-  private async refundForCancellation(order: Order, caller: AuthenticatedUser, requestId: string): Promise<void> {
+  /**
+   * What the charge's reply proves: this attempt's decline, or a completed payment of exactly this
+   * order. Any other reply (a replayed refunded payment, "already paid") is resolved by reading the
+   * order's payments, never assumed; null when that is not possible now.
+   */
+  private async settlementOf(order: Order, reply: ChargeReply, requestId: string): Promise<Settlement | null> {
+    if (reply.kind === 'payment' && reply.payment.order_id === order.id) {
+      if (reply.payment.status === 'declined') return { status: 'payment_failed', paymentId: reply.payment.id, statusReason: reply.payment.failure_reason ?? 'Payment declined' };
+      if (paysExactly(reply.payment, order)) return { status: 'confirmed', paymentId: reply.payment.id, statusReason: null };
+    }
     try {
-      await this.payments.refund(order.paymentId!, caller, requestId);
+      return settlementFromPayments(order, await this.payments.paymentsOf(order.id, requestId));
     } catch (error) {
-      if (error instanceof ServiceUnreachableError) {
-        throw new UnavailableError(
-          'PAYMENT_SERVICE.UNAVAILABLE',
-          'The payment service is unreachable, so the payment cannot be refunded yet; the order stays confirmed',
-        );
-      }
+      if (error instanceof ServiceUnreachableError) return null;
       throw error;
+    }
+  }
+
+  /** Refunds a payment the order no longer keeps; if that fails now, the reconciler refunds it later. */
+  private async giveBack(orderId: string, paymentId: string, requestId: string): Promise<void> {
+    try {
+      await this.payments.refund(paymentId, requestId);
+    } catch (error) {
+      this.logger.warn(`Refund of ${paymentId} for order ${orderId} failed (${(error as Error).message}); the reconciler refunds it later`);
+      await this.orders.setReasonOf(orderId, 'cancelled', REFUND_PENDING);
     }
   }
 

@@ -1,42 +1,55 @@
-import { Authenticated, AuthenticatedUser, CurrentUser, OnBehalfOf } from '@app/auth';
-import { ApiErrors, IdempotencyKey, uuidParam } from '@app/bootstrap';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Authenticated, AuthenticatedUser, CurrentUser, ON_BEHALF_HEADER } from '@app/auth';
+import { ApiErrors, IdempotencyKey, RequestId, uuidParam } from '@app/bootstrap';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQuery } from './dto/list-payments.query';
 import { PaymentResponse } from './dto/payment.response';
+import { OrderServiceToken } from './order-service-token';
 import { PaymentsService } from './payments.service';
 
 @ApiTags('payments')
 @Controller()
 @Authenticated()
 export class PaymentsController {
-  constructor(private readonly payments: PaymentsService) {}
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly orderServiceToken: OrderServiceToken,
+  ) {}
 
   @Post()
   @HttpCode(201)
-  // Only the order service knows an order is the caller's and what it costs.
-  @OnBehalfOf('order', 'payments are made by the order service for the caller’s own orders; pay through POST /orders/{id}/pay')
-  @ApiOperation({ summary: 'Pay for an order (simulated; called by the order service): a decline is a 201 with status declined, not an error' })
+  @ApiOperation({
+    summary: 'Pay for one of your orders (simulated): a decline is a 201 with status declined, not an error',
+    description:
+      'With your own token only, the order service checks the order first, exactly as `POST /orders/{id}/pay`: it must be yours (404 otherwise), ' +
+      'pending or payment_failed (409 otherwise) and `amount` must equal its total (422 naming the total). ' +
+      'The order service itself calls this route with its `X-Service-Token` to charge an order it checked.',
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Repeating a request with the same key returns the first payment instead of charging again',
+    description: 'With X-Service-Token: repeating a request with the same key returns the first payment instead of charging again',
   })
+  @ApiHeader({ name: 'X-Service-Token', required: false, description: 'Sent by the order service only; an invalid one is refused with 403' })
   @ApiCreatedResponse({ type: PaymentResponse, description: 'The payment, completed or declined' })
   @ApiOkResponse({
     type: PaymentResponse,
     description: 'The payment an earlier request with the same Idempotency-Key made',
     headers: { 'Idempotent-Replayed': { description: 'true', schema: { type: 'string', enum: ['true'] } } },
   })
-  @ApiErrors(400, 409, 422)
+  @ApiErrors(400, 403, 404, 409, 422, 503)
   async createPayment(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() dto: CreatePaymentDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
+    @Headers(ON_BEHALF_HEADER) serviceToken: string | undefined,
+    @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PaymentResponse> {
+    if (serviceToken === undefined) return PaymentResponse.from(await this.payments.payOwnOrder(caller, dto, requestId));
+    await this.orderServiceToken.assertValid(serviceToken);
     const { payment, replayed } = await this.payments.create(caller, dto, idempotencyKey);
     if (replayed) reply.status(200).header('idempotent-replayed', 'true');
     return PaymentResponse.from(payment);
@@ -66,10 +79,15 @@ export class PaymentsController {
 
   @Post(':id/refund')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Refund a completed payment, once; the order service is told' })
+  @ApiOperation({
+    summary: 'Refund a completed payment, once: its order ends refunded',
+    description:
+      'The owner may refund only before shipment (order `confirmed`); an admin (the merchant) may refund any payment whose order is `confirmed`, `shipped` or `delivered`. ' +
+      'The order service decides: anything else answers 409 `ORDER.NOT_REFUNDABLE` with the order’s status.',
+  })
   @ApiOkResponse({ type: PaymentResponse, description: 'The payment, now refunded' })
-  @ApiErrors(400, 404, 409)
-  async refundPayment(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string): Promise<PaymentResponse> {
-    return PaymentResponse.from(await this.payments.refund(caller, id));
+  @ApiErrors(400, 404, 409, 503)
+  async refundPayment(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @RequestId() requestId: string): Promise<PaymentResponse> {
+    return PaymentResponse.from(await this.payments.refund(caller, id, requestId));
   }
 }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrderServiceModule } from '../order-service/order-service.module';
 import { PaymentEventsModule } from '../payment-events/payment-events.module';
+import { InternalPaymentsController } from './internal-payments.controller';
+import { OrderServiceToken } from './order-service-token';
 import { Payment } from './payment.entity';
 import { PaymentProcessor } from './payment-processor';
 import { PaymentsController } from './payments.controller';
@@ -8,8 +11,8 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Payment]), PaymentEventsModule],
-  controllers: [PaymentsController],
-  providers: [PaymentsRepository, PaymentsService, PaymentProcessor],
+  imports: [TypeOrmModule.forFeature([Payment]), PaymentEventsModule, OrderServiceModule],
+  controllers: [InternalPaymentsController, PaymentsController],
+  providers: [PaymentsRepository, PaymentsService, PaymentProcessor, OrderServiceToken],
 })
 export class PaymentsModule {}

@@ -28,6 +28,14 @@ export class PaymentsRepository {
     return this.payments.findOneBy({ id, userId });
   }
 
+  findById(id: string): Promise<Payment | null> {
+    return this.payments.findOneBy({ id });
+  }
+
+  listForOrder(orderId: string): Promise<Payment[]> {
+    return this.payments.find({ where: { orderId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<Payment | null> {
     return this.payments.findOneBy({ userId, idempotencyKey });
   }
@@ -71,13 +79,13 @@ export class PaymentsRepository {
    * The conditional UPDATE is the gate: of concurrent refunds only one matches the row, and the
    * outbox event is written in the same transaction, so the refund and its notice commit together.
    */
-  refund(id: string, userId: string): Promise<Payment | null> {
+  refund(id: string): Promise<Payment | null> {
     return this.payments.manager.transaction(async (manager) => {
       const { affected } = await manager
         .createQueryBuilder()
         .update(Payment)
         .set({ status: 'refunded', refundedAt: () => 'now()' })
-        .where({ id, userId, status: REFUNDABLE_STATUS })
+        .where({ id, status: REFUNDABLE_STATUS })
         .execute();
       if (!affected) return null;
       const payment = await manager.findOneByOrFail(Payment, { id });

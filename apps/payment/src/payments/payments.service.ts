@@ -1,7 +1,8 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { ConflictError, fingerprint, NotFoundError, Page, UnprocessableError } from '@app/bootstrap';
+import { ConflictError, fingerprint, NotFoundError, Page, UnavailableError, UnprocessableError } from '@app/bootstrap';
 import { PaymentMetrics } from '@app/metrics';
 import { Injectable } from '@nestjs/common';
+import { OrderServiceClient } from '../order-service/order-service.client';
 import { PaymentEventsRelay } from '../payment-events/payment-events.relay';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQuery } from './dto/list-payments.query';
@@ -24,6 +25,7 @@ export class PaymentsService {
     private readonly processor: PaymentProcessor,
     private readonly events: PaymentEventsRelay,
     private readonly metrics: PaymentMetrics,
+    private readonly orders: OrderServiceClient,
   ) {}
 
   async create(caller: AuthenticatedUser, dto: CreatePaymentDto, idempotencyKey?: string): Promise<CreatedPayment> {
@@ -41,6 +43,23 @@ export class PaymentsService {
     throw new ConflictError('PAYMENT.CONCURRENT_REQUEST', 'A concurrent request for this payment did not complete; send the request again');
   }
 
+  /**
+   * A buyer paying directly: the order service checks that the order is theirs, unpaid and of this
+   * exact total, then charges it through its own pay path (which calls `create` above).
+   */
+  async payOwnOrder(caller: AuthenticatedUser, dto: CreatePaymentDto, requestId: string): Promise<Payment> {
+    const order = await this.orders.payOrder(
+      caller,
+      { orderId: dto.order_id, amountMinor: dto.amount, currency: dto.currency ?? 'USD', paymentMethod: dto.payment_method },
+      requestId,
+    );
+    const payment = order.payment_id ? await this.payments.findById(order.payment_id) : null;
+    if (!payment) {
+      throw new UnavailableError('PAYMENT.NOT_MADE', order.status_reason ?? `The order is ${order.status} and no payment was recorded; try again shortly`, { order_status: order.status });
+    }
+    return payment;
+  }
+
   list(caller: AuthenticatedUser, query: ListPaymentsQuery): Promise<Page<Payment>> {
     return this.payments.listForUser(caller.id, query.order_id, query.start, query.limit);
   }
@@ -52,11 +71,40 @@ export class PaymentsService {
     return payment;
   }
 
-  async refund(caller: AuthenticatedUser, id: string): Promise<Payment> {
-    (await this.getOwned(caller, id)).assertRefundable();
-    const refunded = await this.payments.refund(id, caller.id);
-    // Another request refunded it since the check: reading it again refuses with its new status.
-    if (!refunded) return this.refund(caller, id);
+  /**
+   * A refund a person asks for: the owner's own payment, or any payment for an admin. The order
+   * service moves the order to `refunded` first, if its state machine lets this actor refund it
+   * now (a customer only before shipment), so a concurrent shipment cannot slip in between.
+   */
+  async refund(caller: AuthenticatedUser, id: string, requestId: string): Promise<Payment> {
+    const isAdmin = caller.role === 'admin';
+    const payment = isAdmin ? await this.payments.findById(id) : await this.payments.findOwned(id, caller.id);
+    if (!payment) throw new NotFoundError('Payment');
+    payment.assertRefundable();
+    await this.orders.authorizeRefund(payment.orderId, payment.id, isAdmin ? 'admin' : 'owner', requestId);
+    return this.refundNow(id);
+  }
+
+  /** A refund the order service itself decided (a cancellation, its reconciler); already refunded counts as done. */
+  async refundForOrderService(id: string): Promise<Payment> {
+    const payment = await this.payments.findById(id);
+    if (!payment) throw new NotFoundError('Payment');
+    if (payment.status === 'refunded') return payment;
+    payment.assertRefundable();
+    return this.refundNow(id);
+  }
+
+  listForOrder(orderId: string): Promise<Payment[]> {
+    return this.payments.listForOrder(orderId);
+  }
+
+  private async refundNow(id: string): Promise<Payment> {
+    const refunded = await this.payments.refund(id);
+    if (!refunded) {
+      // Another request refunded it since the check: refused with its new status.
+      (await this.payments.findById(id))!.assertRefundable();
+      throw new ConflictError('PAYMENT.CONCURRENT_REQUEST', 'A concurrent request for this payment did not complete; send the request again');
+    }
     this.metrics.paymentRefunded();
     this.events.kick();
     return refunded;

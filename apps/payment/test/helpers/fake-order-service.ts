@@ -13,6 +13,10 @@ export interface FakeOrderService {
   /** The next answers for this order's events (then 200): `answer(id, 500)` fails the first delivery. */
   answer(orderId: string, ...statuses: number[]): void;
   eventsFor(orderId: string): ReceivedEvent[];
+  /** Refunds the payment service asks the order service to allow, in order. */
+  refundRequests: { orderId: string; body: { payment_id: string; actor: string }; authorization: string | undefined }[];
+  /** Refuses refunds of this order as the real one does for a shipped order (otherwise every refund is allowed). */
+  refuseRefunds(orderId: string, orderStatus: string): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +30,22 @@ async function readJson(req: IncomingMessage): Promise<ReceivedEvent['body']> {
 export async function startFakeOrderService(): Promise<FakeOrderService> {
   const received: ReceivedEvent[] = [];
   const scripted = new Map<string, number[]>();
+  const refundRequests: FakeOrderService['refundRequests'] = [];
+  const refused = new Map<string, string>();
   const server = createServer((req, res) => {
+    const refund = req.method === 'POST' ? /^\/orders\/internal\/orders\/([^/]+)\/refunds$/.exec(req.url ?? '') : null;
+    if (refund) {
+      const orderId = refund[1];
+      void readJson(req).then((body) => {
+        refundRequests.push({ orderId, body: body as unknown as { payment_id: string; actor: string }, authorization: req.headers.authorization });
+        const orderStatus = refused.get(orderId);
+        const [status, answer] = orderStatus
+          ? [409, { statusCode: 409, code: 'ORDER.NOT_REFUNDABLE', message: `The order is ${orderStatus}: after shipment only the merchant can refund it`, details: { status: orderStatus } }]
+          : [200, { id: orderId, status: 'refunded' }];
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      });
+      return;
+    }
     if (req.method !== 'POST' || req.url !== '/orders/internal/payment-events') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"statusCode":404}');
       return;
@@ -45,6 +64,8 @@ export async function startFakeOrderService(): Promise<FakeOrderService> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    refundRequests,
+    refuseRefunds: (orderId, orderStatus) => void refused.set(orderId, orderStatus),
     answer: (orderId, ...statuses) => void scripted.set(orderId, statuses),
     eventsFor: (orderId) => received.filter((event) => event.body.order_id === orderId),
     close: () =>

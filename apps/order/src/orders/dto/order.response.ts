@@ -27,7 +27,7 @@ export class OrderResponse {
   @ApiProperty({ enum: ORDER_STATUSES, example: 'confirmed' })
   status: OrderStatus;
 
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the order is in its status (a decline reason, an unreachable payment service)' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the order is in its status (a decline reason, an unreachable payment service, no payment went through, a refunded payment)' })
   status_reason: string | null;
 
   @ApiProperty({ type: [OrderItemResponse] })

@@ -1,0 +1,88 @@
+import { AuthenticatedUser, ServiceTokens } from '@app/auth';
+import { DomainError, fromMinorUnits, NotFoundError, PaymentMethod, ServiceClient, ServiceUnreachableError, UnavailableError } from '@app/bootstrap';
+import { ServiceCallMetrics } from '@app/metrics';
+import { Inject, Injectable } from '@nestjs/common';
+import { paymentConfig, PaymentConfig } from '../config/payment.config';
+
+/** Who asks for a refund: the order's state machine allows the owner less than a merchant (admin). */
+export type RefundActor = 'owner' | 'admin';
+
+/** The header that carries the buyer's own access token to the order service's internal pay route. */
+export const USER_TOKEN_HEADER = 'x-user-token';
+
+export interface OrderView {
+  id: string;
+  status: string;
+  status_reason: string | null;
+  payment_id: string | null;
+}
+
+interface ErrorReply {
+  code?: string;
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+/** The order service's internal routes: it decides whether an order may be paid or refunded. */
+@Injectable()
+export class OrderServiceClient {
+  private readonly http: ServiceClient;
+
+  constructor(
+    @Inject(paymentConfig.KEY) config: PaymentConfig,
+    private readonly tokens: ServiceTokens,
+    metrics: ServiceCallMetrics,
+  ) {
+    this.http = new ServiceClient(
+      { target: 'order', baseURL: config.ORDER_SERVICE_URL, timeoutMs: config.ORDER_SERVICE_TIMEOUT_MS, retries: 1, breakerThreshold: 5, breakerHalfOpenAfterMs: 5000 },
+      metrics.register('order'),
+    );
+  }
+
+  /** Moves the order to `refunded` if this actor may refund it now; refuses (409) otherwise. */
+  async authorizeRefund(orderId: string, paymentId: string, actor: RefundActor, requestId: string): Promise<void> {
+    await this.call(
+      // Conditional on the order's status: repeating it cannot refund anything twice.
+      { method: 'POST', url: `/orders/internal/orders/${orderId}/refunds`, data: { payment_id: paymentId, actor }, idempotent: true, requestId },
+      'the refund was not made',
+    );
+  }
+
+  /** Pays the caller's own order through the order service's normal pay path; answers the order. */
+  async payOrder(
+    caller: AuthenticatedUser,
+    payment: { orderId: string; amountMinor: number; currency: string; paymentMethod: PaymentMethod },
+    requestId: string,
+  ): Promise<OrderView> {
+    return this.call<OrderView>(
+      {
+        method: 'POST',
+        url: `/orders/internal/orders/${payment.orderId}/payments`,
+        headers: { [USER_TOKEN_HEADER]: caller.token },
+        data: { user_id: caller.id, amount: fromMinorUnits(payment.amountMinor), currency: payment.currency, payment_method: payment.paymentMethod },
+        idempotent: false,
+        requestId,
+      },
+      'the order was not paid',
+    );
+  }
+
+  private async call<T>(
+    call: { method: string; url: string; data: unknown; headers?: Record<string, string>; idempotent: boolean; requestId: string },
+    consequence: string,
+  ): Promise<T> {
+    let response;
+    try {
+      response = await this.http.request<T & ErrorReply>({ ...call, headers: { ...call.headers, authorization: `Bearer ${await this.tokens.sign('payment')}` } });
+    } catch (error) {
+      if (!(error instanceof ServiceUnreachableError)) throw error;
+      throw new UnavailableError('ORDER_SERVICE.UNAVAILABLE', `The order service could not be reached, so ${consequence}; try again shortly`, { reason: error.reason });
+    }
+    const body = response.data;
+    if (response.status === 200 || response.status === 201) return body;
+    if (response.status === 404) throw new NotFoundError('Order');
+    // The order service's own refusal (409, 422) reaches the client as it was given.
+    if ((response.status === 409 || response.status === 422) && body.code) throw new DomainError(body.code, body.message ?? 'Refused by the order service', response.status, body.details);
+    throw new UnavailableError('ORDER_SERVICE.UNAVAILABLE', `The order service answered ${response.status}, so ${consequence}; try again shortly`);
+  }
+}

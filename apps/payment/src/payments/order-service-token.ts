@@ -1,0 +1,16 @@
+import type { ServiceTokenClaims } from '@app/auth';
+import { ForbiddenError } from '@app/bootstrap';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+
+/** The `X-Service-Token` the order service adds when it charges an order on the buyer's behalf. */
+@Injectable()
+export class OrderServiceToken {
+  constructor(private readonly jwt: JwtService) {}
+
+  /** Present but not the order service's: refused, as before, rather than taken for a direct payment. */
+  async assertValid(token: string): Promise<void> {
+    const claims = await this.jwt.verifyAsync<Partial<ServiceTokenClaims>>(token, { algorithms: ['HS256'] }).catch(() => undefined);
+    if (claims?.typ !== 'service' || claims.sub !== 'order') throw new ForbiddenError('X-Service-Token is not a valid order service token');
+  }
+}
