@@ -80,4 +80,19 @@ describe('embedded PostgreSQL: every connection starts a fresh session', () => {
       await pool.end();
     }
   });
+
+  it('serves a pool that replaces a client after each failed query, under concurrency, as a server would', async () => {
+    // pg's pool destroys a client whose query failed and opens the next connection at once.
+    const pool = new Pool({ connectionString: url, max: 1 });
+    try {
+      await pool.query('CREATE TABLE unique_keys (k text PRIMARY KEY, n int)');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, n) => pool.query({ name: 'insert_key', text: 'INSERT INTO unique_keys VALUES ($1, $2)', values: ['same', n] })),
+      );
+      const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code?: string; message: string }).code ?? (o.reason as Error).message));
+      expect(codes.sort()).toEqual([...Array(19).fill('23505'), 'ok']);
+    } finally {
+      await pool.end();
+    }
+  });
 });

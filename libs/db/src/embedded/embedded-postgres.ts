@@ -3,6 +3,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long a new connection waits for the current one to close before the server refuses it. */
+const ADMISSION_WAIT_MS = 10_000;
 
 /** What this class relies on inside pglite-socket's server (private in its typings). */
 interface SocketServerInternals {
@@ -38,10 +42,20 @@ export class EmbeddedPostgres {
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     const internals = server as unknown as SocketServerInternals;
     const accept = internals.handleConnection.bind(server);
-    internals.handleConnection = async (socket) => {
-      // With a connection still attached the server refuses this one: its session must be left alone.
-      if (internals.handlers.size === 0) await resetSession(db);
-      return accept(socket);
+    // Connections are admitted one after another. A pool that drops a broken client opens the next
+    // one at once, before the server has seen the old one close: that one waits for its turn
+    // instead of being refused, and never meets the old session's state.
+    let turn = Promise.resolve();
+    internals.handleConnection = (socket) => {
+      turn = turn.then(async () => {
+        const deadline = Date.now() + ADMISSION_WAIT_MS;
+        while (internals.handlers.size > 0 && Date.now() < deadline && !socket.destroyed) await sleep(2);
+        if (socket.destroyed) return;
+        // Still busy past the deadline: the server refuses it, and the open session is left alone.
+        if (internals.handlers.size === 0) await resetSession(db);
+        await accept(socket);
+      });
+      return turn;
     };
     await server.start();
     this.db = db;
