@@ -6,6 +6,14 @@ import { orderService } from '../../apps/order/src/order-service';
 
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
 
+export interface PaymentView {
+  id: string;
+  order_id: string;
+  user_id: string;
+  amount: number;
+  status: 'completed' | 'declined' | 'refunded';
+}
+
 export interface CheckoutSystem {
   order: ServiceUnderTest;
   user: SpawnedService;
@@ -13,6 +21,8 @@ export interface CheckoutSystem {
   databases: { order: TestDatabase; user: TestDatabase; payment: TestDatabase };
   paymentPort: number;
   startPayment(): Promise<SpawnedService>;
+  /** The order's payments as its buyer sees them through the payment service's API (both databases). */
+  paymentsOf(orderId: string, accessToken: string): Promise<PaymentView[]>;
   close(): Promise<void>;
 }
 
@@ -45,6 +55,11 @@ export async function startCheckoutSystem(options: { orderEnv?: Record<string, s
         PAYMENT_EVENTS_POLL_MS: '100',
       });
       return system.payment;
+    },
+    async paymentsOf(orderId, accessToken) {
+      const response = await fetch(`${system.payment!.url}/payments?order_id=${orderId}&limit=100`, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (response.status !== 200) throw new Error(`GET /payments answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as PaymentView[];
     },
     async close() {
       await order.close();

@@ -111,7 +111,7 @@ async function createServerDatabase(service: string): Promise<TestDatabase> {
 async function createEmbeddedDatabase(service: string): Promise<TestDatabase> {
   // The service keeps its files in DATA_DIR/<service>, as under npm start.
   const dataDir = mkdtempSync(join(tmpdir(), `test-${service}-`));
-  let standalone: EmbeddedPostgres | undefined;
+  let standalone: { database: EmbeddedPostgres; url: string } | undefined;
   const unsupported = (what: string) => () => Promise.reject(new Error(`${what} needs a server PostgreSQL; this test runs on the embedded database (mark it itOnServer)`));
   return {
     kind: 'embedded',
@@ -121,11 +121,25 @@ async function createEmbeddedDatabase(service: string): Promise<TestDatabase> {
     },
     env: { DATABASE_URL: undefined, DATA_DIR: dataDir },
     async open() {
-      standalone ??= EmbeddedPostgres.forService(dataDir, service);
-      return standalone.start();
+      // Only once no service holds it: PGlite is one process's database at a time.
+      if (!standalone) {
+        const database = EmbeddedPostgres.forService(dataDir, service);
+        standalone = { database, url: await database.start() };
+      }
+      return standalone.url;
     },
     async query<T>(sql: string, params: unknown[] = []) {
       const executor = embeddedExecutors.get(dataDir);
+      if (!executor && standalone) {
+        // One connection at a time: held only for this query.
+        const client = new Client({ connectionString: standalone.url });
+        await client.connect();
+        try {
+          return (await client.query(sql, params)).rows as T[];
+        } finally {
+          await client.end();
+        }
+      }
       if (!executor) {
         throw new Error(`The embedded ${service} database belongs to another process; read it through that service's API (or mark the test itOnServer)`);
       }
@@ -134,7 +148,7 @@ async function createEmbeddedDatabase(service: string): Promise<TestDatabase> {
     goAway: unsupported('Cutting the database away'),
     comeBack: unsupported('Cutting the database away'),
     async drop() {
-      await standalone?.stop();
+      await standalone?.database.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

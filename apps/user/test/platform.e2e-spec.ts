@@ -1,7 +1,7 @@
 import { registerAndLogin, bearer } from '../../../test/support/accounts';
 import { TEST_REDIS_URL } from '../../../test/support/environment';
 import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, itOnServer, TestDatabase } from '../../../test/support/test-database';
 import { UserAppModule } from '../src/user-app.module';
 import { userService } from '../src/user-service';
 import { load as parseYaml } from 'js-yaml';
@@ -23,7 +23,7 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('user');
-    svc = await startService(UserAppModule, userService, { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DATABASE_CONNECT_TIMEOUT_MS: '500' });
+    svc = await startService(UserAppModule, userService, { ...db.env, REDIS_URL: TEST_REDIS_URL, DATABASE_CONNECT_TIMEOUT_MS: '500' });
   });
 
   afterAll(async () => {
@@ -121,7 +121,7 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
       await svc.http.get('/users/health/live').expect(200, { status: 'ok' });
     });
 
-    it('turns readiness 503 while the database is gone and back to 200 when it returns', async () => {
+    itOnServer('an embedded database cannot be cut away from the process that holds it')('turns readiness 503 while the database is gone and back to 200 when it returns', async () => {
       await svc.http.get('/users/health').expect(200);
       await db.goAway();
       try {

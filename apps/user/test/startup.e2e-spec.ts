@@ -21,7 +21,7 @@ describe('user service process: configuration checks and graceful shutdown', () 
     ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\//],
     ['a BCRYPT_COST out of range', { BCRYPT_COST: '40' }, /BCRYPT_COST must be an integer between 4 and 15/],
   ])('refuses to start with %s, in one clear line', async (_case, env, message) => {
-    const service = await spawnService('user', { DATABASE_URL: db.url, ...env, PORT: (env as Record<string, string>).PORT ?? '0' }, { waitReady: false });
+    const service = await spawnService('user', { ...db.env, ...env, PORT: (env as Record<string, string>).PORT ?? '0' }, { waitReady: false });
     expect(await service.exited).toBe(1);
     const lines = service.output().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -30,7 +30,7 @@ describe('user service process: configuration checks and graceful shutdown', () 
   });
 
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
-    const service = await spawnService('user', { DATABASE_URL: db.url, BCRYPT_COST: '12' });
+    const service = await spawnService('user', { ...db.env, BCRYPT_COST: '12' });
     // A registration at cost 12 takes a few hundred milliseconds: long enough to be in flight.
     const inFlight = fetch(`${service.url}/users`, {
       method: 'POST',
@@ -41,6 +41,8 @@ describe('user service process: configuration checks and graceful shutdown', () 
     const code = service.stop('SIGTERM');
     expect((await inFlight).status).toBe(201);
     expect(await code).toBe(0);
+    // The service has stopped: its database can be opened here, embedded or not.
+    await db.open();
     const rows = await db.query('SELECT username FROM users WHERE email = $1', ['inflight@example.com']);
     expect(rows).toHaveLength(1);
   });
