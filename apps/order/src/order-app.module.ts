@@ -1,8 +1,9 @@
-import { AuthModule } from '@app/auth';
+import { AuthModule, RemoteAccountStatus } from '@app/auth';
 import { ServiceCoreModule } from '@app/bootstrap';
 import { DatabaseModule, HealthModule } from '@app/db';
 import { MetricsModule } from '@app/metrics';
 import { Module } from '@nestjs/common';
+import { ClientsModule } from './clients/clients.module';
 import { orderDatabase, orderService } from './order-service';
 import { OrdersModule } from './orders/orders.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
@@ -13,7 +14,7 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
     MetricsModule.forService(orderService.name, ['orders', 'service-calls']),
     DatabaseModule.forService(orderDatabase),
     HealthModule,
-    AuthModule,
+    AuthModule.forRoot({ accountStatus: { imports: [ClientsModule], inject: [RemoteAccountStatus], useFactory: (accounts: RemoteAccountStatus) => accounts } }),
     OrdersModule,
     ReconciliationModule,
   ],

@@ -5,6 +5,7 @@ import { MetricsModule } from '@app/metrics';
 import { Module } from '@nestjs/common';
 import { paymentDatabase, paymentService } from './payment-service';
 import { PaymentsModule } from './payments/payments.module';
+import { usersAccountStatus } from './users/users-account-status';
 
 @Module({
   imports: [
@@ -12,7 +13,7 @@ import { PaymentsModule } from './payments/payments.module';
     MetricsModule.forService(paymentService.name, ['payments', 'service-calls']),
     DatabaseModule.forService(paymentDatabase),
     HealthModule,
-    AuthModule,
+    AuthModule.forRoot({ accountStatus: usersAccountStatus }),
     PaymentsModule,
   ],
 })

@@ -5,7 +5,9 @@ import { MetricsModule } from '@app/metrics';
 import { Module } from '@nestjs/common';
 import { SessionsModule } from './sessions/sessions.module';
 import { userDatabase, userService } from './user-service';
+import { UsersAccountStatus } from './users/users-account-status';
 import { UsersModule } from './users/users.module';
+import { UsersRepository } from './users/users.repository';
 
 @Module({
   imports: [
@@ -13,7 +15,7 @@ import { UsersModule } from './users/users.module';
     MetricsModule.forService(userService.name),
     DatabaseModule.forService(userDatabase),
     HealthModule,
-    AuthModule,
+    AuthModule.forRoot({ accountStatus: { imports: [UsersModule], inject: [UsersRepository], useFactory: (users: UsersRepository) => new UsersAccountStatus(users) } }),
     UsersModule,
     SessionsModule,
   ],

@@ -3,19 +3,25 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
+import { AccountStatus } from './account-status';
 import { AccessTokenClaims, AuthenticatedUser, Role, ROLES } from './authenticated-user';
 
 export const REQUIRED_ROLES = 'auth:requiredRoles';
+export const ALLOW_DEACTIVATED = 'auth:allowDeactivated';
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i;
 
 export type AuthenticatedRequest = FastifyRequest & { user?: AuthenticatedUser };
 
-/** Verifies the bearer token locally (no call to the user service) and checks the role. */
+/**
+ * Verifies the bearer token locally, then asks the account status port whether the account is
+ * still active and what its role is now: the token's role may be stale, the port's is not.
+ */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
+    private readonly accounts: AccountStatus,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -23,9 +29,16 @@ export class JwtAuthGuard implements CanActivate {
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (!token) throw new UnauthorizedError('A bearer access token is required', 'AUTH.TOKEN_MISSING');
     const claims = await this.verify(token);
-    request.user = { id: claims.sub, role: claims.role, token };
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
-    if (roles?.length && !roles.includes(claims.role)) throw new ForbiddenError(`This requires the role ${roles.join(' or ')}`);
+    const targets = [context.getHandler(), context.getClass()];
+    let role = claims.role;
+    if (!this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_DEACTIVATED, targets)) {
+      const account = await this.accounts.lookup(claims.sub, String(request.id));
+      if (!account?.isActive) throw new UnauthorizedError('Your account no longer exists or is deactivated', 'AUTH.USER_INACTIVE');
+      role = account.role;
+    }
+    request.user = { id: claims.sub, role, token, ...(claims.sid ? { sessionId: claims.sid } : {}) };
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles?.length && !roles.includes(role)) throw new ForbiddenError(`This requires the role ${roles.join(' or ')}`);
     return true;
   }
 
@@ -40,7 +53,7 @@ export class JwtAuthGuard implements CanActivate {
         expired ? 'AUTH.TOKEN_EXPIRED' : 'AUTH.TOKEN_INVALID',
       );
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !ROLES.includes(claims.role as Role)) {
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !ROLES.includes(claims.role as Role) || (claims.sid !== undefined && typeof claims.sid !== 'string')) {
       throw new UnauthorizedError('The access token is invalid', 'AUTH.TOKEN_INVALID');
     }
     return claims as AccessTokenClaims;

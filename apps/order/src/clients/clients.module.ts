@@ -1,4 +1,4 @@
-import { ServiceTokens } from '@app/auth';
+import { RemoteAccountStatus, ServiceTokens } from '@app/auth';
 import { ServiceClient } from '@app/bootstrap';
 import { ServiceCallMetrics } from '@app/metrics';
 import { Module } from '@nestjs/common';
@@ -11,13 +11,16 @@ const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES
 @Module({
   providers: [
     {
-      provide: UsersClient,
-      inject: [orderConfig.KEY, ServiceCallMetrics],
-      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics) =>
-        new UsersClient(
+      provide: RemoteAccountStatus,
+      inject: [orderConfig.KEY, ServiceCallMetrics, ServiceTokens],
+      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics, serviceTokens: ServiceTokens) =>
+        new RemoteAccountStatus(
           new ServiceClient({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS, ...breaker(config) }, metrics.register('user')),
+          serviceTokens,
+          'order',
         ),
     },
+    { provide: UsersClient, inject: [RemoteAccountStatus], useFactory: (accounts: RemoteAccountStatus) => new UsersClient(accounts) },
     {
       provide: PaymentsClient,
       inject: [orderConfig.KEY, ServiceCallMetrics, ServiceTokens],
@@ -31,6 +34,6 @@ const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES
         ),
     },
   ],
-  exports: [UsersClient, PaymentsClient],
+  exports: [RemoteAccountStatus, UsersClient, PaymentsClient],
 })
 export class ClientsModule {}

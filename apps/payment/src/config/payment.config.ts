@@ -18,6 +18,14 @@ class PaymentEnv {
   @Max(60000, { message: 'ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
   ORDER_SERVICE_TIMEOUT_MS: number = 2000;
 
+  @Matches(URL, { message: 'USER_SERVICE_URL must be an http(s) URL' })
+  USER_SERVICE_URL: string = 'http://127.0.0.1:3001';
+
+  @IsInt({ message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
+  @Min(50, { message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
+  @Max(60000, { message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
+  USER_SERVICE_TIMEOUT_MS: number = 2000;
+
   @IsInt({ message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
   @Min(10, { message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
   @Max(60000, { message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })

@@ -30,4 +30,23 @@ describe('MemorySessionStore', () => {
     await store.delete('a', 'b');
     expect([await store.get('a'), await store.get('b')]).toEqual([null, null]);
   });
+
+  it('keeps sets of members until their TTL, and deletes them like values', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      await store.addMember('s', 'a', 10);
+      await store.addMember('s', 'b', 20);
+      await store.removeMembers('s', 'a');
+      expect(await store.members('s')).toEqual(['b']);
+      jest.setSystemTime(1_000_000 + 15_000);
+      expect(await store.members('s')).toEqual(['b']);
+      await store.delete('s');
+      expect(await store.members('s')).toEqual([]);
+      await store.addMember('t', 'c', 10);
+      jest.setSystemTime(1_000_000 + 25_000);
+      expect(await store.members('t')).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

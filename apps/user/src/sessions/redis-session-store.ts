@@ -34,6 +34,18 @@ export class RedisSessionStore extends SessionStore {
     return this.call(async () => void (keys.length && (await this.redis.del(...keys.map((k) => PREFIX + k)))));
   }
 
+  addMember(key: string, member: string, ttlSeconds: number): Promise<void> {
+    return this.call(async () => void (await this.redis.multi().sadd(PREFIX + key, member).expire(PREFIX + key, ttlSeconds).exec()));
+  }
+
+  members(key: string): Promise<string[]> {
+    return this.call(() => this.redis.smembers(PREFIX + key));
+  }
+
+  removeMembers(key: string, ...members: string[]): Promise<void> {
+    return this.call(async () => void (members.length && (await this.redis.srem(PREFIX + key, ...members))));
+  }
+
   ping(): Promise<void> {
     return this.call(async () => void (await this.redis.ping()));
   }

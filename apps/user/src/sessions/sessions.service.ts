@@ -9,6 +9,7 @@ import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { TokenResponse } from './dto/token.response';
 import { SessionStore } from './session-store';
+import { UserSessions } from './user-sessions';
 
 interface RefreshEntry {
   sessionId: string;
@@ -28,6 +29,7 @@ export class SessionsService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
     private readonly store: SessionStore,
+    private readonly sessions: UserSessions,
     private readonly jwt: JwtService,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     @Inject(userConfig.KEY) private readonly config: UserConfig,
@@ -45,14 +47,14 @@ export class SessionsService {
     const entry = await this.store.take(`token:${hash}`);
     if (!entry) {
       const reusedSession = await this.store.get(`spent:${hash}`);
-      if (reusedSession) await this.revokeSession(reusedSession);
+      if (reusedSession) await this.sessions.revoke(reusedSession);
       throw new UnauthorizedError('The refresh token is invalid, expired or already used', 'AUTH.REFRESH_TOKEN_INVALID');
     }
     const { sessionId, userId } = JSON.parse(entry) as RefreshEntry;
     await this.store.put(`spent:${hash}`, sessionId, this.config.REFRESH_TOKEN_TTL_SECONDS);
     const user = await this.users.findById(userId);
     if (!user?.isActive) {
-      await this.revokeSession(sessionId);
+      await this.sessions.revoke(sessionId, userId);
       throw new UnauthorizedError('The refresh token is invalid, expired or already used', 'AUTH.REFRESH_TOKEN_INVALID');
     }
     return this.issue(user, sessionId);
@@ -62,29 +64,23 @@ export class SessionsService {
   async logout(caller: AuthenticatedUser, refreshToken: string): Promise<void> {
     const entry = await this.store.get(`token:${digest(refreshToken)}`);
     const session = entry ? (JSON.parse(entry) as RefreshEntry) : undefined;
-    if (session?.userId === caller.id) await this.revokeSession(session.sessionId);
-    // Like every authenticated route, a deactivated account's token is refused (its session is gone all the same).
-    if (!(await this.users.findById(caller.id))?.isActive) throw new UnauthorizedError('Your account no longer exists or is deactivated', 'AUTH.USER_INACTIVE');
+    if (session?.userId === caller.id) await this.sessions.revoke(session.sessionId, caller.id);
   }
 
   private async issue(user: User, sessionId: string): Promise<TokenResponse> {
-    const claims: AccessTokenClaims = { sub: user.id, role: user.role, typ: 'access' };
+    const claims: AccessTokenClaims = { sub: user.id, role: user.role, typ: 'access', sid: sessionId };
     const refreshToken = randomBytes(32).toString('base64url');
     const hash = digest(refreshToken);
     const ttl = this.config.REFRESH_TOKEN_TTL_SECONDS;
     await this.store.put(`token:${hash}`, JSON.stringify({ sessionId, userId: user.id } satisfies RefreshEntry), ttl);
     await this.store.put(`session:${sessionId}`, hash, ttl);
+    await this.sessions.track(user.id, sessionId, ttl);
     return {
       access_token: await this.jwt.signAsync(claims),
       token_type: 'bearer',
       expires_in: this.auth.expiresInSeconds,
       refresh_token: refreshToken,
     };
-  }
-
-  private async revokeSession(sessionId: string): Promise<void> {
-    const current = await this.store.get(`session:${sessionId}`);
-    await this.store.delete(`session:${sessionId}`, ...(current ? [`token:${current}`] : []));
   }
 }
 

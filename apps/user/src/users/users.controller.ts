@@ -1,10 +1,11 @@
-import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
+import { AllowDeactivated, Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
 import { ApiErrors, PageQuery, uuidParam } from '@app/bootstrap';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RegisterUserDto } from './dto/register-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
 import { UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
 
@@ -33,7 +34,11 @@ export class UsersController {
 
   @Get('me')
   @Authenticated()
-  @ApiOperation({ summary: 'The calling user' })
+  @AllowDeactivated()
+  @ApiOperation({
+    summary: 'The calling user',
+    description: 'Answers a deactivated account too (`is_active: false`), so a client can say why every other request is refused with AUTH.USER_INACTIVE.',
+  })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(404)
   async getMe(@CurrentUser() caller: AuthenticatedUser): Promise<UserResponse> {
@@ -42,7 +47,10 @@ export class UsersController {
 
   @Patch('me')
   @Authenticated()
-  @ApiOperation({ summary: 'Change the full name, or the password (with the current one)' })
+  @ApiOperation({
+    summary: 'Change the full name, or the password (with the current one)',
+    description: "A new password revokes the user's other sessions; the session of the access token in use stays.",
+  })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400, 404, 422)
   async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateMeDto): Promise<UserResponse> {
@@ -58,6 +66,21 @@ export class UsersController {
     const page = await this.users.list(query.start, query.limit);
     reply.header('x-total-count', String(page.total));
     return page.items.map(UserResponse.from);
+  }
+
+  @Patch(':id')
+  @Authenticated('admin')
+  @ApiOperation({
+    summary: 'Deactivate, reactivate, promote or demote a user (admins only)',
+    description:
+      'Takes effect at once in every service, whatever the access tokens already issued say: a deactivated user is refused everywhere ' +
+      '(401 AUTH.USER_INACTIVE) except GET /users/me, and all of their sessions are revoked; a reactivated user may log in again. ' +
+      'Admins cannot deactivate or demote themself (409 USER.OWN_ACCESS_LOCKED).',
+  })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 404, 409)
+  async updateUser(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateUserDto): Promise<UserResponse> {
+    return UserResponse.from(await this.users.updateAccess(caller, id, dto));
   }
 
   @Get(':id')

@@ -32,6 +32,10 @@ const USER_BY_ID = new PreparedStatement<UserRow>(
   'SELECT id, email, username, password_hash, full_name, role, is_active, created_at, updated_at FROM users WHERE id = $1',
 );
 
+const USER_STATUS_BY_ID = new PreparedStatement<Pick<UserRow, 'is_active' | 'role'>>('user_status_by_id', 'SELECT is_active, role FROM users WHERE id = $1');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
@@ -51,6 +55,13 @@ export class UsersRepository {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     });
+  }
+
+  /** The account check of every authenticated request: two columns by primary key. */
+  async findStatus(id: string): Promise<Pick<User, 'isActive' | 'role'> | null> {
+    if (!UUID.test(id)) return null;
+    const [row] = await USER_STATUS_BY_ID.rows(this.users.manager.connection, [id]);
+    return row ? { isActive: row.is_active, role: row.role } : null;
   }
 
   findByEmail(email: string): Promise<User | null> {
@@ -76,7 +87,7 @@ export class UsersRepository {
     }
   }
 
-  async update(id: string, changes: Partial<Pick<User, 'fullName' | 'passwordHash'>>): Promise<User | null> {
+  async update(id: string, changes: Partial<Pick<User, 'fullName' | 'passwordHash' | 'isActive' | 'role'>>): Promise<User | null> {
     await this.users.update({ id }, changes);
     return this.findById(id);
   }

@@ -1,0 +1,53 @@
+import { ServiceClient, ServiceUnreachableError, UnavailableError } from '@app/bootstrap';
+import { AccountState, AccountStatus } from './account-status';
+import { Role, ROLES } from './authenticated-user';
+import { ServiceTokens } from './service-token';
+import { SingleFlight } from './single-flight';
+
+/** The internal route of the user service that answers `{is_active, role}`. */
+export const accountStatusPath = (userId: string) => `/users/internal/users/${encodeURIComponent(userId)}/status`;
+
+/**
+ * Asks the user service on every request, without caching (a deactivation counts at once), but
+ * concurrent lookups of one user share a single call. Fails closed: no answer, no access.
+ */
+export class RemoteAccountStatus extends AccountStatus {
+  private readonly flights = new SingleFlight<AccountState | null>();
+
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly serviceTokens: ServiceTokens,
+    /** The calling service, as named in its service token. */
+    private readonly service: string,
+  ) {
+    super();
+  }
+
+  lookup(userId: string, requestId?: string): Promise<AccountState | null> {
+    return this.flights.run(userId, () => this.fetch(userId, requestId));
+  }
+
+  private async fetch(userId: string, requestId: string | undefined): Promise<AccountState | null> {
+    let response;
+    try {
+      response = await this.client.request<{ is_active?: unknown; role?: unknown }>({
+        method: 'GET',
+        url: accountStatusPath(userId),
+        headers: { authorization: `Bearer ${await this.serviceTokens.sign(this.service)}` },
+        idempotent: true,
+        requestId,
+      });
+    } catch (error) {
+      if (error instanceof ServiceUnreachableError) {
+        throw new UnavailableError('USER_SERVICE.UNAVAILABLE', 'The user service is unavailable, so your account could not be checked; try again shortly', {
+          reason: error.reason,
+        });
+      }
+      throw error;
+    }
+    if (response.status === 404) return null;
+    const { is_active: isActive, role } = response.data;
+    if (response.status === 200 && typeof isActive === 'boolean' && ROLES.includes(role as Role)) return { isActive, role: role as Role };
+    throw new UnavailableError('USER_SERVICE.UNAVAILABLE', `The user service answered ${response.status} to an account check; try again shortly`);
+  }
+}
