@@ -1,6 +1,9 @@
 import { freePort } from './spawned-service';
 import { TEST_JWT_SECRET, TEST_REDIS_URL } from './environment';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, DatabaseKind, TestDatabase } from './test-database';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startStack } = require('../../scripts/stack') as typeof import('../../scripts/stack');
@@ -17,8 +20,15 @@ export interface RunningStack {
 export const STACK_ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
 
 /** The whole system as `npm start` runs it (the same stack module), on server databases, behind nginx. */
-export async function startSystemStack(options: { replicas?: number; env?: Record<string, string> } = {}): Promise<RunningStack> {
-  const databases = { user: await createTestDatabase('user'), order: await createTestDatabase('order'), payment: await createTestDatabase('payment') };
+export async function startSystemStack(options: { replicas?: number; env?: Record<string, string>; database?: DatabaseKind } = {}): Promise<RunningStack> {
+  const kind = options.database ?? 'server';
+  // Embedded: the three services keep their files side by side in one DATA_DIR, as npm start does.
+  const dataDir = kind === 'embedded' ? mkdtempSync(join(tmpdir(), 'system-embedded-')) : undefined;
+  const databases = {
+    user: await createTestDatabase('user', { kind, dataDir }),
+    order: await createTestDatabase('order', { kind, dataDir }),
+    payment: await createTestDatabase('payment', { kind, dataDir }),
+  };
   const [gatewayPort, tlsPort, statusPort, userPort, orderPort, paymentPort] = await Promise.all(Array.from({ length: 6 }, freePort));
   const logs: string[] = [];
   const stack = await startStack({
@@ -32,9 +42,9 @@ export async function startSystemStack(options: { replicas?: number; env?: Recor
       REDIS_URL: TEST_REDIS_URL,
       ADMIN_EMAIL: STACK_ADMIN.email,
       ADMIN_PASSWORD: STACK_ADMIN.password,
-      USER_DATABASE_URL: databases.user.env.DATABASE_URL,
-      ORDER_DATABASE_URL: databases.order.env.DATABASE_URL,
-      PAYMENT_DATABASE_URL: databases.payment.env.DATABASE_URL,
+      ...(dataDir
+        ? { DATA_DIR: dataDir }
+        : { USER_DATABASE_URL: databases.user.url, ORDER_DATABASE_URL: databases.order.url, PAYMENT_DATABASE_URL: databases.payment.url }),
       USER_PORT: String(userPort),
       ORDER_PORT: String(orderPort),
       PAYMENT_PORT: String(paymentPort),
@@ -64,6 +74,7 @@ export async function startSystemStack(options: { replicas?: number; env?: Recor
     async close() {
       await stack.stop();
       await Promise.all(Object.values(databases).map((db) => db.drop()));
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -61,9 +61,12 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A database of its own for one suite, created here and dropped after. */
-export async function createTestDatabase(service: string): Promise<TestDatabase> {
-  return onServerDatabase ? createServerDatabase(service) : createEmbeddedDatabase(service);
+/**
+ * A database of its own for one suite, created here and dropped after. `kind` overrides the run's
+ * kind; `dataDir` lets several embedded databases share one DATA_DIR, as under npm start.
+ */
+export async function createTestDatabase(service: string, options: { kind?: DatabaseKind; dataDir?: string } = {}): Promise<TestDatabase> {
+  return (options.kind ?? DATABASE_KIND) === 'server' ? createServerDatabase(service) : createEmbeddedDatabase(service, options.dataDir);
 }
 
 async function createServerDatabase(service: string): Promise<TestDatabase> {
@@ -108,9 +111,9 @@ async function createServerDatabase(service: string): Promise<TestDatabase> {
   };
 }
 
-async function createEmbeddedDatabase(service: string): Promise<TestDatabase> {
+async function createEmbeddedDatabase(service: string, sharedDataDir?: string): Promise<TestDatabase> {
   // The service keeps its files in DATA_DIR/<service>, as under npm start.
-  const dataDir = mkdtempSync(join(tmpdir(), `test-${service}-`));
+  const dataDir = sharedDataDir ?? mkdtempSync(join(tmpdir(), `test-${service}-`));
   let standalone: { database: EmbeddedPostgres; url: string } | undefined;
   const unsupported = (what: string) => () => Promise.reject(new Error(`${what} needs a server PostgreSQL; this test runs on the embedded database (mark it itOnServer)`));
   return {
@@ -149,7 +152,7 @@ async function createEmbeddedDatabase(service: string): Promise<TestDatabase> {
     comeBack: unsupported('Cutting the database away'),
     async drop() {
       await standalone?.database.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(sharedDataDir ? join(dataDir, service) : dataDir, { recursive: true, force: true });
     },
   };
 }
