@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../../../test/support/accounts';
-import { CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
+import { ADMIN, CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
 import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
 import { freePort } from '../../../test/support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
@@ -75,7 +75,7 @@ describe('order service when the services it calls fail', () => {
       const reasons = [];
       for (let i = 0; i < 5; i++) {
         const res = await order.http.post('/orders').set(bearer(account.accessToken)).set('Idempotency-Key', `down-${i}`).send({ items: ITEMS }).expect(503);
-        expect(res.body).toMatchObject({ statusCode: 503, code: 'USER_SERVICE.UNAVAILABLE', message: 'The user service is unavailable, so the order was not placed; try again shortly' });
+        expect(res.body).toMatchObject({ statusCode: 503, code: 'USER_SERVICE.UNAVAILABLE', message: 'The user service is unavailable, so your account could not be checked; try again shortly' });
         reasons.push(res.body.details.reason);
       }
       expect(reasons.slice(0, 3)).toEqual(['network', 'network', 'network']);
@@ -129,7 +129,8 @@ describe('order service when the services it calls fail', () => {
 
     it('cannot place orders with a token issued before the deactivation', async () => {
       const account = await registerAndLogin(request(system.user.url));
-      await system.databases.user.query('UPDATE users SET is_active = false WHERE id = $1', [account.id]);
+      const admin = (await request(system.user.url).post('/users/login').send({ email: ADMIN.email, password: ADMIN.password }).expect(200)).body.access_token;
+      await request(system.user.url).patch(`/users/${account.id}`).set(bearer(admin)).send({ is_active: false }).expect(200);
       const res = await system.order.http.post('/orders').set(bearer(account.accessToken)).send({ items: ITEMS }).expect(401);
       expect(res.body.code).toBe('AUTH.USER_INACTIVE');
       expect(await system.databases.order.query('SELECT id FROM orders')).toEqual([]);

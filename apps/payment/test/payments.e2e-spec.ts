@@ -4,6 +4,7 @@ import { startService, ServiceUnderTest } from '../../../test/support/service-un
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
+import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
 import { newPayer, Payer, orderServiceHeader } from './helpers/tokens';
 
 const AMOUNT_MESSAGE = 'amount must be a number greater than 0 and at most 1000000000000 with at most 2 decimals';
@@ -13,13 +14,16 @@ const ERROR_SHAPE = { statusCode: expect.any(Number), error: expect.any(String),
 describe('payment service: charging and reading payments', () => {
   let db: TestDatabase;
   let svc: ServiceUnderTest;
+  let users: FakeUserService;
 
   beforeAll(async () => {
+    users = await startFakeUserService();
     db = await createTestDatabase('payment');
     // Nothing listens on port 9: this suite refunds nothing, so the relay has nothing to send.
     svc = await startService(PaymentAppModule, paymentService, {
       DATABASE_URL: db.url,
       ORDER_SERVICE_URL: 'http://127.0.0.1:9',
+      USER_SERVICE_URL: users.url,
       PAYMENT_EVENTS_POLL_MS: '100',
       PAYMENT_DECLINE_RATE: '0',
     });
@@ -27,6 +31,7 @@ describe('payment service: charging and reading payments', () => {
 
   afterAll(async () => {
     await svc?.close();
+    await users?.close();
     await db?.drop();
   });
 

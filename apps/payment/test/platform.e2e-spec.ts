@@ -5,19 +5,23 @@ import { startService, ServiceUnderTest } from '../../../test/support/service-un
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
+import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
 import { newPayer, orderServiceHeader } from './helpers/tokens';
 
 describe('payment service: docs, health and metrics', () => {
   let db: TestDatabase;
   let svc: ServiceUnderTest;
+  let users: FakeUserService;
 
   beforeAll(async () => {
+    users = await startFakeUserService();
     db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', PAYMENT_EVENTS_POLL_MS: '100' });
+    svc = await startService(PaymentAppModule, paymentService, { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
   });
 
   afterAll(async () => {
     await svc?.close();
+    await users?.close();
     await db?.drop();
   });
 

@@ -7,6 +7,7 @@ import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
 import { eventually } from './helpers/eventually';
 import { FakeOrderService, startFakeOrderService } from './helpers/fake-order-service';
+import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
 import { newPayer, Payer, verifyToken, orderServiceHeader } from './helpers/tokens';
 
 interface EventRow {
@@ -24,16 +25,19 @@ describe('payment service: refunds and telling the order service', () => {
   let db: TestDatabase;
   let svc: ServiceUnderTest;
   let orders: FakeOrderService;
+  let users: FakeUserService;
 
   beforeAll(async () => {
     orders = await startFakeOrderService();
+    users = await startFakeUserService();
     db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, { DATABASE_URL: db.url, ORDER_SERVICE_URL: orders.url, PAYMENT_EVENTS_POLL_MS: '100' });
+    svc = await startService(PaymentAppModule, paymentService, { DATABASE_URL: db.url, ORDER_SERVICE_URL: orders.url, USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
   });
 
   afterAll(async () => {
     await svc?.close();
     await orders?.close();
+    await users?.close();
     await db?.drop();
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { spawnService } from '../../../test/support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { eventually } from './helpers/eventually';
+import { startFakeUserService } from './helpers/fake-user-service';
 import { newPayer, orderServiceHeader } from './helpers/tokens';
 
 describe('payment service process: configuration checks and shutdown', () => {
@@ -30,7 +31,8 @@ describe('payment service process: configuration checks and shutdown', () => {
   });
 
   it('keeps running while the order service is unreachable, then stops its relay and exits 0 on SIGTERM', async () => {
-    const service = await spawnService('payment', { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', PAYMENT_EVENTS_POLL_MS: '50' });
+    const users = await startFakeUserService();
+    const service = await spawnService('payment', { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '50' });
     try {
       const auth = { authorization: `Bearer ${newPayer().token}` };
       const body = JSON.stringify({ order_id: randomUUID(), amount: 5, payment_method: 'test_success' });
@@ -44,6 +46,7 @@ describe('payment service process: configuration checks and shutdown', () => {
       expect((await fetch(`${service.url}/payments/health`)).status).toBe(200);
     } finally {
       expect(await service.stop('SIGTERM')).toBe(0);
+      await users.close();
     }
     expect(service.output()).toContain('order service unreachable');
   });

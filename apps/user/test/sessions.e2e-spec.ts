@@ -49,11 +49,12 @@ describe('user service: login, tokens and sessions', () => {
       expect(wrong.body).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS', message: 'Invalid username/email or password' });
     });
 
-    it('refuses a deactivated user', async () => {
+    it('refuses a deactivated user, whose unexpired token still reads its own profile', async () => {
       const account = await registerAndLogin(svc.http);
       await db.query('UPDATE users SET is_active = false WHERE id = $1', [account.id]);
       await svc.http.post('/users/login').send({ username: account.username, password: account.password }).expect(401);
-      await svc.http.get('/users/me').set(bearer(account.accessToken)).expect(401);
+      expect((await svc.http.get('/users/me').set(bearer(account.accessToken)).expect(200)).body.is_active).toBe(false);
+      await svc.http.patch('/users/me').set(bearer(account.accessToken)).send({ full_name: 'Still Here' }).expect(401);
     });
 
     it('asks for an identifier and a password', async () => {
@@ -118,7 +119,8 @@ describe('user service: login, tokens and sessions', () => {
       const account = await registerAndLogin(svc.http);
       const redis = new Redis(TEST_REDIS_URL);
       const keys = await redis.keys('user:session:*');
-      const values = await Promise.all(keys.map((k) => redis.get(k)));
+      // A user's session ids are kept in a set, beside the string values.
+      const values = await Promise.all(keys.map(async (k) => ((await redis.type(k)) === 'set' ? (await redis.smembers(k)).join(',') : redis.get(k))));
       redis.disconnect();
       expect(keys.join(' ') + values.join(' ')).not.toContain(account.refreshToken);
       expect(keys.length).toBeGreaterThan(0);
