@@ -233,11 +233,18 @@ describe('money flow between orders and payments (issue 11)', () => {
       expect(paid.body).toMatchObject({ status: 'confirmed', status_reason: null });
     });
 
-    it('marks refunded a delivered order whose payment was refunded without the order service hearing of it', async () => {
+    it('marks refunded a delivered order whose payment was refunded without the order recording it', async () => {
       const placed = await place(jane);
       await shipAndDeliver(placed.id);
-      // A refund whose notice never came: no outbox event.
-      await system.databases.payment.query("UPDATE payments SET status = 'refunded', refunded_at = now() WHERE id = $1", [placed.payment_id]);
+      const deliveredToOrders = async () =>
+        Number(/service_calls_total\{target="order",outcome="success",service="payment"\} (\d+)/.exec((await payments.get('/metrics').expect(200)).text)?.[1] ?? 0);
+      const before = await deliveredToOrders();
+      await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(adminToken)).expect(200);
+      // The order service allowed the refund and then received its event: nothing else will tell it.
+      await waitFor(deliveredToOrders, (calls) => calls >= before + 2);
+      // An order row that lost the refund (restored from before it, say), in the order service's own database.
+      await system.databases.order.query("UPDATE orders SET status = 'delivered', status_reason = NULL WHERE id = $1", [placed.id]);
+      expect((await orderOf(jane, placed.id)).status).toBe('delivered');
       const order = await waitFor(() => orderOf(jane, placed.id), (o) => o.status === 'refunded');
       expect(order.status).toBe('refunded');
     });
