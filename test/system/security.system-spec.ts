@@ -233,16 +233,16 @@ describe('security invariants of the running system', () => {
       expect((await gw.get(`/payments/${confirmed.payment_id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('completed');
     });
 
-    it("Bob cannot pay Alice's unpaid order at the payment service: payments come only from the order service (403), and no payment is recorded", async () => {
+    it("Bob cannot pay Alice's unpaid order at the payment service: the order service finds no such order of his (404), and no payment is recorded", async () => {
       const res = await gw.post('/payments').set(bearer(bob.accessToken)).send({ order_id: unpaid.id, amount: 0.01, payment_method: 'test_success' });
       const bobs = await system.databases.payment.query('SELECT id, status FROM payments WHERE order_id = $1 AND user_id = $2', [unpaid.id, bob.id]);
-      expect({ status: res.status, paymentsByBob: bobs.length }).toEqual({ status: 403, paymentsByBob: 0 });
+      expect({ status: res.status, paymentsByBob: bobs.length }).toEqual({ status: 404, paymentsByBob: 0 });
     });
 
-    it("Bob learns nothing about Alice's paid order at the payment service: POST /payments with her order_id → 403, not her payment id", async () => {
+    it("Bob learns nothing about Alice's paid order at the payment service: POST /payments with her order_id → 404, not her payment id", async () => {
       const res = await gw.post('/payments').set(bearer(bob.accessToken)).send({ order_id: confirmed.id, amount: 39.9, payment_method: 'test_success' });
       expect(res.text).not.toContain(confirmed.payment_id);
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(404);
     });
 
     it("Bob's lists never show Alice's orders or payments", async () => {
