@@ -121,7 +121,11 @@ describe('money flow between orders and payments (issue 11)', () => {
       const placed = await place(jane);
       await orders.patch(`/orders/${placed.id}/status`).set(bearer(adminToken)).send({ status: 'shipped' }).expect(200);
       const res = await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(jane.accessToken));
-      expect({ status: res.status, code: res.body.code, order_status: res.body.details?.status }).toEqual({ status: 409, code: 'ORDER.NOT_REFUNDABLE', order_status: 'shipped' });
+      expect({ status: res.status, code: res.body.code, order_status: res.body.details?.status }).toEqual({
+        status: 409,
+        code: 'ORDER.NOT_REFUNDABLE',
+        order_status: 'shipped',
+      });
       await new Promise((r) => setTimeout(r, 300));
       expect((await orderOf(jane, placed.id)).status).toBe('shipped');
       expect((await payments.get(`/payments/${placed.payment_id}`).set(bearer(jane.accessToken)).expect(200)).body.status).toBe('completed');
@@ -146,7 +150,14 @@ describe('money flow between orders and payments (issue 11)', () => {
     it('lets the buyer refund a confirmed order: the order shows refunded', async () => {
       const placed = await place(jane);
       await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(jane.accessToken)).expect(200);
-      expect((await waitFor(() => orderOf(jane, placed.id), (o) => o.status === 'refunded')).status).toBe('refunded');
+      expect(
+        (
+          await waitFor(
+            () => orderOf(jane, placed.id),
+            (o) => o.status === 'refunded',
+          )
+        ).status,
+      ).toBe('refunded');
     });
   });
 
@@ -154,7 +165,10 @@ describe('money flow between orders and payments (issue 11)', () => {
     const refundedOrder = async (headers: Record<string, string> = {}) => {
       const placed = await place(jane, 'test_success', headers);
       await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(jane.accessToken)).expect(200);
-      await waitFor(() => orderOf(jane, placed.id), (o) => o.status === 'refunded');
+      await waitFor(
+        () => orderOf(jane, placed.id),
+        (o) => o.status === 'refunded',
+      );
       return placed;
     };
 
@@ -166,9 +180,21 @@ describe('money flow between orders and payments (issue 11)', () => {
         "UPDATE orders SET status = 'pending', payment_id = NULL, status_reason = NULL, created_at = now() - interval '1 minute' WHERE id = $1",
         [placed.id],
       );
-      const retried = await orders.post('/orders').set(bearer(jane.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
+      const retried = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .set('Idempotency-Key', key)
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
       expect(retried.body.status).not.toBe('confirmed');
-      expect((await waitFor(() => orderOf(jane, placed.id), (o) => o.status !== 'pending')).status).toBe('cancelled');
+      expect(
+        (
+          await waitFor(
+            () => orderOf(jane, placed.id),
+            (o) => o.status !== 'pending',
+          )
+        ).status,
+      ).toBe('cancelled');
     });
 
     it('does not confirm an order on a 409 "already paid" whose payment was refunded', async () => {
@@ -206,7 +232,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       expect(placed).toMatchObject({ status: 'pending', payment_id: null });
       const [payment] = await paymentsOf(jane, placed.id);
       expect(payment).toMatchObject({ status: 'completed', amount: TOTAL });
-      const order = await waitFor(() => orderOf(jane, placed.id), (o) => o.status !== 'pending');
+      const order = await waitFor(
+        () => orderOf(jane, placed.id),
+        (o) => o.status !== 'pending',
+      );
       expect(order).toMatchObject({ status: 'confirmed', payment_id: payment.id, status_reason: null });
     });
 
@@ -215,7 +244,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       const placed = await place(jane);
       edge.mode = 'pass';
       await orders.patch(`/orders/${placed.id}/status`).set(bearer(jane.accessToken)).send({ status: 'cancelled' }).expect(200);
-      const after = await waitFor(() => paymentsOf(jane, placed.id), (list) => list[0]?.status === 'refunded');
+      const after = await waitFor(
+        () => paymentsOf(jane, placed.id),
+        (list) => list[0]?.status === 'refunded',
+      );
       expect(after.map((p) => p.status)).toEqual(['refunded']);
       expect((await orderOf(jane, placed.id)).status).toBe('cancelled');
     });
@@ -226,7 +258,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       edge.mode = 'pass';
       // The request that placed it died before it could say why the order is pending.
       await system.databases.order.query('UPDATE orders SET status_reason = NULL WHERE id = $1', [placed.id]);
-      const order = await waitFor(() => orderOf(jane, placed.id), (o) => o.status_reason !== null);
+      const order = await waitFor(
+        () => orderOf(jane, placed.id),
+        (o) => o.status_reason !== null,
+      );
       expect(order).toMatchObject({ status: 'pending', status_reason: expect.stringMatching(/no payment/i) });
       expect(await paymentsOf(jane, placed.id)).toEqual([]);
       const paid = await orders.post(`/orders/${placed.id}/pay`).set(bearer(jane.accessToken)).send({}).expect(200);
@@ -237,7 +272,9 @@ describe('money flow between orders and payments (issue 11)', () => {
       const placed = await place(jane);
       await shipAndDeliver(placed.id);
       const deliveredToOrders = async () =>
-        Number(/service_calls_total\{target="order",outcome="success",service="payment"\} (\d+)/.exec((await payments.get('/metrics').expect(200)).text)?.[1] ?? 0);
+        Number(
+          /service_calls_total\{target="order",outcome="success",service="payment"\} (\d+)/.exec((await payments.get('/metrics').expect(200)).text)?.[1] ?? 0,
+        );
       const before = await deliveredToOrders();
       await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(adminToken)).expect(200);
       // The order service allowed the refund and then received its event: nothing else will tell it.
@@ -245,7 +282,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       // An order row that lost the refund (restored from before it, say), in the order service's own database.
       await system.databases.order.query("UPDATE orders SET status = 'delivered', status_reason = NULL WHERE id = $1", [placed.id]);
       expect((await orderOf(jane, placed.id)).status).toBe('delivered');
-      const order = await waitFor(() => orderOf(jane, placed.id), (o) => o.status === 'refunded');
+      const order = await waitFor(
+        () => orderOf(jane, placed.id),
+        (o) => o.status === 'refunded',
+      );
       expect(order.status).toBe('refunded');
     });
 
@@ -277,8 +317,16 @@ describe('money flow between orders and payments (issue 11)', () => {
       const paid = await place(jane);
       await payments.post('/payments').set(bearer(jane.accessToken)).send({ order_id: paid.id, amount: TOTAL, payment_method: 'test_success' }).expect(409);
       const mallory = await registerAndLogin(users);
-      const theirs = await payments.post('/payments').set(bearer(mallory.accessToken)).send({ order_id: declined.id, amount: TOTAL, payment_method: 'test_success' }).expect(404);
-      const unknown = await payments.post('/payments').set(bearer(mallory.accessToken)).send({ order_id: randomUUID(), amount: TOTAL, payment_method: 'test_success' }).expect(404);
+      const theirs = await payments
+        .post('/payments')
+        .set(bearer(mallory.accessToken))
+        .send({ order_id: declined.id, amount: TOTAL, payment_method: 'test_success' })
+        .expect(404);
+      const unknown = await payments
+        .post('/payments')
+        .set(bearer(mallory.accessToken))
+        .send({ order_id: randomUUID(), amount: TOTAL, payment_method: 'test_success' })
+        .expect(404);
       expect({ ...theirs.body, requestId: '' }).toEqual({ ...unknown.body, requestId: '' });
       expect((await orderOf(jane, declined.id)).status).toBe('payment_failed');
     });

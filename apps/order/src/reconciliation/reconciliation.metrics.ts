@@ -6,7 +6,11 @@ import { FINDING_KINDS, FindingKind } from './order-payment-agreement';
 const FINDINGS = 'order_reconciliation_findings_total';
 
 export const reconciliationMetricProviders = [
-  makeCounterProvider({ name: FINDINGS, help: 'Disagreements between orders and their payments the reconciler found and repaired, by kind', labelNames: ['kind'] }),
+  makeCounterProvider({
+    name: FINDINGS,
+    help: 'Disagreements between orders and their payments the reconciler found and repaired, by kind',
+    labelNames: ['kind'],
+  }),
 ];
 
 @Injectable()

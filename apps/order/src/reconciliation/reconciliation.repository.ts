@@ -51,7 +51,10 @@ export class ReconciliationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async claimDue(options: { leaseMs: number; settleAfterMs: number; reverifyAfterMs: number; limit: number }): Promise<ClaimedOrder[]> {
-    const [rows] = (await this.dataSource.query(CLAIM, [options.leaseMs, options.settleAfterMs, options.reverifyAfterMs, options.limit])) as [ClaimedRow[], number];
+    const [rows] = (await this.dataSource.query(CLAIM, [options.leaseMs, options.settleAfterMs, options.reverifyAfterMs, options.limit])) as [
+      ClaimedRow[],
+      number,
+    ];
     return rows.map((row) => ({
       id: row.id,
       status: row.status,
@@ -104,7 +107,10 @@ export class ReconciliationRepository {
 
   /** A cancelled order's payment went back: its reason no longer says the refund is pending. */
   async noteCancelledRefunded(order: ClaimedOrder, statusReason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE orders SET status_reason = $2, updated_at = now(), ${DONE} WHERE id = $1 AND status = 'cancelled'`, [order.id, statusReason]);
+    await this.dataSource.query(`UPDATE orders SET status_reason = $2, updated_at = now(), ${DONE} WHERE id = $1 AND status = 'cancelled'`, [
+      order.id,
+      statusReason,
+    ]);
   }
 
   private async changed(sql: string, params: unknown[]): Promise<boolean> {

@@ -34,7 +34,14 @@ export class OrderServiceClient {
     metrics: ServiceCallMetrics,
   ) {
     this.http = new ServiceClient(
-      { target: 'order', baseURL: config.ORDER_SERVICE_URL, timeoutMs: config.ORDER_SERVICE_TIMEOUT_MS, retries: 1, breakerThreshold: 5, breakerHalfOpenAfterMs: 5000 },
+      {
+        target: 'order',
+        baseURL: config.ORDER_SERVICE_URL,
+        timeoutMs: config.ORDER_SERVICE_TIMEOUT_MS,
+        retries: 1,
+        breakerThreshold: 5,
+        breakerHalfOpenAfterMs: 5000,
+      },
       metrics.register('order'),
     );
   }
@@ -73,16 +80,22 @@ export class OrderServiceClient {
   ): Promise<T> {
     let response;
     try {
-      response = await this.http.request<T & ErrorReply>({ ...call, headers: { ...call.headers, authorization: `Bearer ${await this.tokens.sign('payment')}` } });
+      response = await this.http.request<T & ErrorReply>({
+        ...call,
+        headers: { ...call.headers, authorization: `Bearer ${await this.tokens.sign('payment')}` },
+      });
     } catch (error) {
       if (!(error instanceof ServiceUnreachableError)) throw error;
-      throw new UnavailableError('ORDER_SERVICE.UNAVAILABLE', `The order service could not be reached, so ${consequence}; try again shortly`, { reason: error.reason });
+      throw new UnavailableError('ORDER_SERVICE.UNAVAILABLE', `The order service could not be reached, so ${consequence}; try again shortly`, {
+        reason: error.reason,
+      });
     }
     const body = response.data;
     if (response.status === 200 || response.status === 201) return body;
     if (response.status === 404) throw new NotFoundError('Order');
     // The order service's own refusal (409, 422) reaches the client as it was given.
-    if ((response.status === 409 || response.status === 422) && body.code) throw new DomainError(body.code, body.message ?? 'Refused by the order service', response.status, body.details);
+    if ((response.status === 409 || response.status === 422) && body.code)
+      throw new DomainError(body.code, body.message ?? 'Refused by the order service', response.status, body.details);
     throw new UnavailableError('ORDER_SERVICE.UNAVAILABLE', `The order service answered ${response.status}, so ${consequence}; try again shortly`);
   }
 }
