@@ -36,8 +36,8 @@ describe('order service when the services it calls fail', () => {
       const paid = await system.order.http.post(`/orders/${placed.body.id}/pay`).set(bearer(account.accessToken)).send({}).expect(200);
       expect(paid.body).toMatchObject({ status: 'confirmed', status_reason: null, payment_id: expect.any(String) });
       await system.order.http.post(`/orders/${placed.body.id}/pay`).set(bearer(account.accessToken)).send({}).expect(409);
-      const payments = await system.databases.payment.query<{ status: string }>('SELECT status FROM payments WHERE order_id = $1', [placed.body.id]);
-      expect(payments).toEqual([{ status: 'completed' }]);
+      const payments = await system.paymentsOf(placed.body.id, account.accessToken);
+      expect(payments.map((p) => p.status)).toEqual(['completed']);
     });
   });
 
@@ -54,7 +54,7 @@ describe('order service when the services it calls fail', () => {
       db = await createTestDatabase('order');
       await system.order.close();
       order = await startService(OrderAppModule, orderService, {
-        DATABASE_URL: db.url,
+        ...db.env,
         USER_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
         PAYMENT_SERVICE_URL: `http://127.0.0.1:${system.paymentPort}`,
         USER_SERVICE_TIMEOUT_MS: '300',

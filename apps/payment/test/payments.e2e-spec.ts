@@ -21,7 +21,7 @@ describe('payment service: charging and reading payments', () => {
     db = await createTestDatabase('payment');
     // Nothing listens on port 9: this suite refunds nothing, so the relay has nothing to send.
     svc = await startService(PaymentAppModule, paymentService, {
-      DATABASE_URL: db.url,
+      ...db.env,
       ORDER_SERVICE_URL: 'http://127.0.0.1:9',
       USER_SERVICE_URL: users.url,
       PAYMENT_EVENTS_POLL_MS: '100',

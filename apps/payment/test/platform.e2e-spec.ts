@@ -16,7 +16,7 @@ describe('payment service: docs, health and metrics', () => {
   beforeAll(async () => {
     users = await startFakeUserService();
     db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
+    svc = await startService(PaymentAppModule, paymentService, { ...db.env, ORDER_SERVICE_URL: 'http://127.0.0.1:9', USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
   });
 
   afterAll(async () => {

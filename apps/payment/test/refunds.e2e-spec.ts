@@ -31,7 +31,7 @@ describe('payment service: refunds and telling the order service', () => {
     orders = await startFakeOrderService();
     users = await startFakeUserService();
     db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, { DATABASE_URL: db.url, ORDER_SERVICE_URL: orders.url, USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
+    svc = await startService(PaymentAppModule, paymentService, { ...db.env, ORDER_SERVICE_URL: orders.url, USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
   });
 
   afterAll(async () => {

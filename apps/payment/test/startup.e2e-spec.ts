@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawnService } from '../../../test/support/spawned-service';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
+import { createTestDatabase, itOnServer, TestDatabase } from '../../../test/support/test-database';
 import { eventually } from './helpers/eventually';
 import { startFakeUserService } from './helpers/fake-user-service';
 import { newPayer, orderServiceHeader } from './helpers/tokens';
@@ -23,16 +23,16 @@ describe('payment service process: configuration checks and shutdown', () => {
     ['a PAYMENT_EVENTS_POLL_MS of 0', { PAYMENT_EVENTS_POLL_MS: '0' }, /PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000/],
     ['an ORDER_SERVICE_TIMEOUT_MS that is not an integer', { ORDER_SERVICE_TIMEOUT_MS: '1.5' }, /ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000/],
   ])('refuses to start with %s, in one clear line', async (_case, env, message) => {
-    const service = await spawnService('payment', { DATABASE_URL: db.url, PORT: '0', ...env }, { waitReady: false });
+    const service = await spawnService('payment', { ...db.env, PORT: '0', ...env }, { waitReady: false });
     expect(await service.exited).toBe(1);
     const lines = service.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
   });
 
-  it('keeps running while the order service is unreachable, then stops its relay and exits 0 on SIGTERM', async () => {
+  itOnServer('it reads the outbox of a service running in another process')('keeps running while the order service is unreachable, then stops its relay and exits 0 on SIGTERM', async () => {
     const users = await startFakeUserService();
-    const service = await spawnService('payment', { DATABASE_URL: db.url, ORDER_SERVICE_URL: 'http://127.0.0.1:9', USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '50' });
+    const service = await spawnService('payment', { ...db.env, ORDER_SERVICE_URL: 'http://127.0.0.1:9', USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '50' });
     try {
       const auth = { authorization: `Bearer ${newPayer().token}` };
       const body = JSON.stringify({ order_id: randomUUID(), amount: 5, payment_method: 'test_success' });

@@ -19,7 +19,7 @@ describe('user service: login, tokens and sessions', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('user');
-    svc = await startService(UserAppModule, userService, { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, JWT_EXPIRES_IN: '15m' });
+    svc = await startService(UserAppModule, userService, { ...db.env, REDIS_URL: TEST_REDIS_URL, JWT_EXPIRES_IN: '15m' });
   });
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ describe('user service: registration, profiles and listing', () => {
   beforeAll(async () => {
     db = await createTestDatabase('user');
     svc = await startService(UserAppModule, userService, {
-      DATABASE_URL: db.url,
+      ...db.env,
       REDIS_URL: TEST_REDIS_URL,
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
