@@ -102,7 +102,7 @@ describe('the system under concurrent identical requests', () => {
       () => system.databases.order.query<{ status: string; status_reason: string }>('SELECT status, status_reason FROM orders WHERE id = $1', [order.id]),
       (rows) => rows[0]?.status === 'refunded',
     );
-    expect(stored).toEqual([{ status: 'refunded', status_reason: 'The payment was refunded' }]);
+    expect(stored).toEqual([{ status: 'refunded', status_reason: 'The payment of this order was refunded' }]);
     const delivered = await eventually(
       () =>
         system.databases.payment.query<{ delivered: boolean }>('SELECT delivered_at IS NOT NULL AS delivered FROM payment_events WHERE payment_id = $1', [

@@ -302,6 +302,8 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       'order -> payment 0',
       'order -> user 0',
       'payment -> order 0',
+      // The payment service checks each caller's account at the user service.
+      'payment -> user 0',
     ]);
     expect((await values('overview.json', 'Scrape targets')).every((r) => r.value === 1)).toBe(true);
     expect((await values('runtime.json', 'Restarts')).map((r) => `${r.service} ${r.value}`).sort()).toEqual(['order 0', 'payment 0', 'user 0']);

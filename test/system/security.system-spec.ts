@@ -548,8 +548,8 @@ describe('security invariants of the running system', () => {
       );
       expect(lines.some((line) => line.includes(`/payments/${order.payment_id}/refund`) && line.includes('"client"'))).toBe(true);
       expect(found(lines)).toEqual([]);
-      // An access token's payload is readable by anyone: it carries the identity and nothing else.
-      for (const t of issued) expect(Object.keys(claimsOf(t.access_token)).sort()).toEqual(['exp', 'iat', 'role', 'sub', 'typ']);
+      // An access token's payload is readable by anyone: it carries the identity and its session's id, nothing else.
+      for (const t of issued) expect(Object.keys(claimsOf(t.access_token)).sort()).toEqual(['exp', 'iat', 'role', 'sid', 'sub', 'typ']);
     });
   });
 });

@@ -132,6 +132,9 @@ describe.each([
     it.each([
       [{ is_active: 'no' }, 'is_active', 'is_active must be true or false'],
       [{ role: 'root' }, 'role', 'role must be one of user, admin'],
+      // Found by the hostile-input system suite: an explicit null passed @IsOptional and reached a NOT NULL column (500).
+      [{ is_active: null }, 'is_active', 'is_active must be true or false'],
+      [{ is_active: true, role: null }, 'role', 'role must be one of user, admin'],
       [{ email: 'x@example.com' }, 'email', 'property email should not exist'],
     ])('validates %j', async (body, field, message) => {
       const account = await registerAndLogin(svc.http);
