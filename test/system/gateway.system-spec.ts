@@ -107,6 +107,17 @@ describe('the system through the nginx gateway', () => {
     await gw.get(`/${prefix}/health`).expect(200);
   });
 
+  it.each([
+    ['/user-docs', 'users'],
+    ['/order-docs', 'orders'],
+    ['/payment-docs', 'payments'],
+  ])("reaches the docs at the original system's documented URL %s", async (path, prefix) => {
+    const response = await fetch(`${system.gatewayUrl}${path}`, { redirect: 'follow' });
+    expect(response.status).toBe(200);
+    expect(new URL(response.url).pathname).toMatch(new RegExp(`^/${prefix}/docs/?$`));
+    expect(await response.text()).toContain('swagger');
+  });
+
   it('answers unknown paths with JSON 404 and hides metrics and internal routes', async () => {
     for (const path of ['/nothing', '/metrics', '/users/metrics', '/orders/metrics', '/payments/metrics', '/orders/internal/payment-events']) {
       const res = await gw.get(path).expect(404);
