@@ -18,8 +18,11 @@ async function runStart(env: Record<string, string>): Promise<RunResult> {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  // A start that hangs is ended the way a user would, so that it stops its own services too.
+  const stopper = setTimeout(() => child.kill('SIGINT'), 50_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 70_000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(stopper);
   clearTimeout(killer);
   return { code, output };
 }
@@ -29,6 +32,8 @@ async function listenOn(port: number): Promise<Server> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return server;
 }
+
+jest.setTimeout(90_000);
 
 describe('npm start tells the truth about start-up', () => {
   let dataDir: string;
