@@ -1,17 +1,18 @@
 #!/bin/sh
-# Creates one database per service on the first start of the postgres container (the official
-# image runs /docker-entrypoint-initdb.d/*.sh once, on an empty data directory). Safe to run
-# again: a database that exists is left alone.
-# SERVICE_DATABASES overrides the list (names of letters, digits and underscores).
+# Creates each service's role and database on the first start of the postgres container (the
+# official image runs /docker-entrypoint-initdb.d/*.sh once, on an empty data directory): the role
+# owns its database and nothing else, and no other role may connect to it. The roles, passwords and
+# databases come from the services' DATABASE_URL files (compose secrets, made by
+# scripts/generate-secrets.sh). Safe to run again, e.g. on a volume from before the roles existed:
+#   docker compose exec postgres /docker-entrypoint-initdb.d/10-init-databases.sh
+# SERVICE_DATABASE_URL_FILES overrides the list; SERVICE_DATABASE_SQL where the SQL is.
 set -eu
 
-for database in ${SERVICE_DATABASES:-users orders payments}; do
-  case "$database" in
-    *[!a-z0-9_]* | '') echo "init-databases: refusing database name '$database'" >&2; exit 1 ;;
-  esac
-  psql -v ON_ERROR_STOP=1 --no-psqlrc --username "${POSTGRES_USER:-postgres}" --dbname "${POSTGRES_DB:-postgres}" <<SQL
-SELECT 'CREATE DATABASE "$database"'
-WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$database')\gexec
-SQL
-  echo "init-databases: database $database is ready"
+sql=${SERVICE_DATABASE_SQL:-$(dirname "$0")/service-database.sql}
+for file in ${SERVICE_DATABASE_URL_FILES:-/run/secrets/user_database_url /run/secrets/order_database_url /run/secrets/payment_database_url}; do
+  if [ ! -r "$file" ]; then
+    echo "init-databases: cannot read $file (run scripts/generate-secrets.sh)" >&2
+    exit 1
+  fi
+  psql --no-psqlrc --username "${POSTGRES_USER:-postgres}" --dbname "${POSTGRES_DB:-postgres}" -v url_file="$file" -f "$sql"
 done

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,6 @@ import * as authLib from '@app/auth';
 import * as bootstrapLib from '@app/bootstrap';
 import { ConfigError, serviceConfig } from '@app/bootstrap';
 import * as dbLib from '@app/db';
-import { Client } from 'pg';
 import {
   buildContextFiles,
   copyBuildContext,
@@ -28,7 +27,6 @@ import {
 } from '../support/containers';
 import { freePort } from '../support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { TEST_POSTGRES_URL } from '../support/environment';
 import { userService } from '../../apps/user/src/user-service';
 import { orderService } from '../../apps/order/src/order-service';
 import { paymentService } from '../../apps/payment/src/payment-service';
@@ -65,14 +63,28 @@ interface ComposeFile {
 const composeText = readText(join(ROOT, 'docker-compose.yml'));
 const composeRaw = load(composeText, { schema: YAML11_SCHEMA }) as ComposeFile;
 const envExampleText = readText(join(ROOT, '.env.example'));
-// A .env copied from .env.example, with the three secrets a person must set.
-const SECRETS = { JWT_SECRET: randomBytes(36).toString('base64'), POSTGRES_PASSWORD: 'pg-secret', GRAFANA_ADMIN_PASSWORD: 'grafana-secret' };
-const dotEnv = { ...parseEnvFile(envExampleText), ...SECRETS };
+// A .env copied from .env.example; the secrets are files that scripts/generate-secrets.sh makes.
+const dotEnv = parseEnvFile(envExampleText);
 const compose = interpolate(composeRaw, dotEnv);
 const services = compose.value.services;
+const secretsDir = join(mkdtempSync(join(tmpdir(), 'compose-secrets-')), 'secrets');
+execFileSync('sh', [join(ROOT, 'scripts', 'generate-secrets.sh'), secretsDir], { stdio: 'ignore' });
+const SECRETS = Object.fromEntries(readdirSync(secretsDir).map((name) => [name, readText(join(secretsDir, name))]));
+afterAll(() => rmSync(dirname(secretsDir), { recursive: true, force: true }));
 
 const environmentOf = (name: string): Record<string, string> =>
   Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+/** The environment a service's config sees: NAME_FILE=/run/secrets/x read into NAME, as its loader does. */
+const resolvedEnvironmentOf = (name: string): Record<string, string> => {
+  const env = environmentOf(name);
+  for (const [key, value] of Object.entries(env)) {
+    const secret = /^\/run\/secrets\/(\w+)$/.exec(value)?.[1];
+    if (!key.endsWith('_FILE') || !secret) continue;
+    delete env[key];
+    env[key.slice(0, -'_FILE'.length)] = SECRETS[secret];
+  }
+  return env;
+};
 
 /** The env classes behind a config factory: the file that declares it, found by its export. */
 function configSources(): Map<string, string> {
@@ -141,10 +153,9 @@ describe('docker-compose.yml', () => {
     expect(validate({ services: { user: { image: 'x', restart: 'sometimes', helthcheck: {} } } })).toBe(false);
   });
 
-  it('needs exactly JWT_SECRET, POSTGRES_PASSWORD and GRAFANA_ADMIN_PASSWORD, and refuses to start without them', () => {
+  it('needs nothing in .env: the secrets are files (test/deploy/compose-secrets.deploy-spec.ts)', () => {
     expect(compose.missing).toEqual([]);
-    const bare = interpolate(composeRaw, {});
-    expect([...new Set(bare.missing)].sort()).toEqual(['GRAFANA_ADMIN_PASSWORD', 'JWT_SECRET', 'POSTGRES_PASSWORD']);
+    expect(interpolate(composeRaw, {}).missing).toEqual([]);
   });
 
   it('reads only variables that .env.example lists', () => {
@@ -156,27 +167,27 @@ describe('docker-compose.yml', () => {
   it.each(Object.keys(APPS) as App[])(
     'gives the %s service every variable its config reads that has no default, and all of them pass its validation',
     (app) => {
-      const env = environmentOf(app);
+      const env = resolvedEnvironmentOf(app);
       const read = variablesRead(app);
       expect(read.length).toBeGreaterThan(10);
       const unset = read.filter((v) => !v.hasDefault && !(v.name in env)).map((v) => `${v.name} (${v.file.replace(ROOT, '')})`);
       expect(unset).toEqual([]);
       expect(() => checkConfig(app, env)).not.toThrow();
-      expect(env).toMatchObject({ NODE_ENV: 'production', PORT: String(APPS[app].defaultPort), JWT_SECRET: SECRETS.JWT_SECRET });
-      expect(env.DATABASE_URL).toMatch(new RegExp(`^postgres://postgres:${SECRETS.POSTGRES_PASSWORD}@postgres:5432/${PREFIX[app]}$`));
+      expect(env).toMatchObject({ NODE_ENV: 'production', PORT: String(APPS[app].defaultPort), JWT_SECRET: SECRETS.jwt_secret });
+      expect(env.DATABASE_URL).toMatch(new RegExp(`^postgres://${app}_service:[0-9a-f]{48}@postgres:5432/${PREFIX[app]}$`));
     },
   );
 
   it('sets no variable that no service reads (a typo would be silently ignored)', () => {
     const known = new Set((Object.keys(APPS) as App[]).flatMap((app) => variablesRead(app).map((v) => v.name)));
     for (const app of Object.keys(APPS) as App[]) {
-      expect(Object.keys(environmentOf(app)).filter((name) => !known.has(name))).toEqual([]);
+      expect(Object.keys(environmentOf(app)).filter((name) => !known.has(name) && !known.has(name.replace(/_FILE$/, '')))).toEqual([]);
     }
   });
 
-  it('is refused in production with the example JWT_SECRET of .env.example left in place', () => {
-    const copied = interpolate(composeRaw, { ...parseEnvFile(envExampleText), POSTGRES_PASSWORD: 'x', GRAFANA_ADMIN_PASSWORD: 'y' });
-    const env = Object.fromEntries(Object.entries(copied.value.services.user.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+  it('passes no JWT_SECRET of .env (the published example value) to the services, and is refused without the secret file', () => {
+    for (const app of Object.keys(APPS) as App[]) expect(environmentOf(app).JWT_SECRET).toBeUndefined();
+    const { JWT_SECRET_FILE: _unread, ...env } = environmentOf('user');
     expect(() => checkConfig('user', env)).toThrow(ConfigError);
   });
 
@@ -187,7 +198,7 @@ describe('docker-compose.yml', () => {
       expect(services[app].depends_on?.postgres).toEqual({ condition: 'service_healthy' });
     }
     expect(services.user.depends_on?.redis).toEqual({ condition: 'service_healthy' });
-    expect(environmentOf('user').REDIS_URL).toBe('redis://redis:6379/0');
+    expect(resolvedEnvironmentOf('user').REDIS_URL).toBe(`redis://:${SECRETS.redis_password}@redis:6379/0`);
     const urls = Object.fromEntries((Object.keys(APPS) as App[]).map((app) => [app, environmentOf(app)]));
     for (const env of Object.values(urls)) {
       expect(env).toMatchObject({ USER_SERVICE_URL: 'http://user:3001', ORDER_SERVICE_URL: 'http://order:3002', PAYMENT_SERVICE_URL: 'http://payment:3003' });
@@ -285,40 +296,11 @@ describe('docker-compose.yml', () => {
       datasources: { uid: string; url: string }[];
     };
     expect(datasource.datasources[0].url).toBe('http://prometheus:9090');
-    expect(environmentOf('grafana').GF_SECURITY_ADMIN_PASSWORD).toBe(SECRETS.GRAFANA_ADMIN_PASSWORD);
+    expect(environmentOf('grafana').GF_SECURITY_ADMIN_PASSWORD__FILE).toBe('/run/secrets/grafana_admin_password');
   });
 });
 
-describe('docker/postgres/init-databases.sh', () => {
-  it('creates one database per service, leaves them alone when run again, and refuses odd names', async () => {
-    const composeNames = (Object.keys(APPS) as App[]).map((app) => new URL(environmentOf(app).DATABASE_URL).pathname.slice(1));
-    expect(readText(join(ROOT, 'docker/postgres/init-databases.sh'))).toContain(`\${SERVICE_DATABASES:-${composeNames.join(' ')}}`);
-    const server = new URL(TEST_POSTGRES_URL);
-    const names = composeNames.map((name) => `test_init_${randomBytes(3).toString('hex')}_${name}`);
-    const env = {
-      PATH: process.env.PATH,
-      PGHOST: server.hostname,
-      PGPORT: server.port || '5432',
-      PGPASSWORD: decodeURIComponent(server.password),
-      POSTGRES_USER: decodeURIComponent(server.username),
-      POSTGRES_DB: server.pathname.slice(1) || 'postgres',
-      SERVICE_DATABASES: names.join(' '),
-    };
-    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    try {
-      for (let i = 0; i < 2; i++) await run('sh', [join(ROOT, 'docker/postgres/init-databases.sh')], { env });
-      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1) ORDER BY datname', [names]);
-      expect(rows.map((r) => r.datname)).toEqual([...names].sort());
-      await expect(run('sh', [join(ROOT, 'docker/postgres/init-databases.sh')], { env: { ...env, SERVICE_DATABASES: 'bad;name' } })).rejects.toMatchObject({
-        stderr: expect.stringContaining('refusing'),
-      });
-    } finally {
-      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-      await admin.end();
-    }
-  });
-});
+// docker/postgres/init-databases.sh runs on the real PostgreSQL in test/deploy/database-roles.deploy-spec.ts.
 
 describe('Dockerfile, carried out on this machine for the payment service', () => {
   const APP: App = 'payment';
