@@ -13,7 +13,7 @@ if (!apps.includes(app)) {
   process.exit(1);
 }
 const root = join(__dirname, '..');
-execFileSync(join(root, 'node_modules', '.bin', 'nest'), ['build', app], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'build.js'), app], { cwd: root, stdio: 'inherit' });
 const entry = join(root, 'dist', 'apps', app, 'apps', app, 'src', 'migrate.js');
 if (!existsSync(entry)) {
   console.error(`${entry} is missing after the build`);
