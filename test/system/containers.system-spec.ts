@@ -222,10 +222,13 @@ describe('docker-compose.yml', () => {
       GATEWAY_LOGIN_RATE_LIMIT: '2r/s',
       GATEWAY_LOGIN_RATE_BURST: '5',
       GATEWAY_BODY_LIMIT: '100k',
-      USER_UPSTREAM_SERVERS: 'server user:3001 max_fails=3 fail_timeout=10s;',
-      ORDER_UPSTREAM_SERVERS: 'server order:3002 max_fails=3 fail_timeout=10s;',
-      PAYMENT_UPSTREAM_SERVERS: 'server payment:3003 max_fails=3 fail_timeout=10s;',
     });
+    // Each upstream re-resolves its service through Docker's DNS, so a recreated container is found.
+    for (const app of Object.keys(APPS) as App[]) {
+      expect(env[`${app.toUpperCase()}_UPSTREAM_SERVERS`]).toBe(
+        `zone ${app}_service 64k; resolver 127.0.0.11 valid=5s; server ${app}:${APPS[app].defaultPort} resolve max_fails=3 fail_timeout=10s;`,
+      );
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { gatewayVariables } = require('../../scripts/stack') as typeof import('../../scripts/stack');
     const local = gatewayVariables({}, { user: '', order: '', payment: '' }, '/tmp');
@@ -247,6 +250,41 @@ describe('docker-compose.yml', () => {
     expect(services.nginx.ports).toEqual(['80:80', '443:443']);
     expect(services['nginx-exporter'].command).toEqual([`--nginx.scrape-uri=http://nginx:${env.GATEWAY_STATUS_LISTEN}/stub_status`]);
     expect(template).toMatch(/listen \$\{GATEWAY_STATUS_LISTEN\};[\s\S]*location = \/stub_status/);
+  });
+
+  it('rotates the log of every container and limits its CPU and memory', () => {
+    for (const [name, service] of Object.entries(services) as [string, ComposeService & Record<string, any>][]) {
+      expect(`${name}: ${JSON.stringify(service.logging)}`).toBe(`${name}: ${JSON.stringify({ driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } })}`);
+      const limits = service.deploy?.resources?.limits ?? {};
+      expect(`${name}: cpus ${Number(limits.cpus) > 0}, memory ${/^\d+[MG]$/.test(limits.memory ?? '')}`).toBe(`${name}: cpus true, memory true`);
+    }
+  });
+
+  it('makes the gateway certificate without a network or a package install, and runs the nginx version Kubernetes runs', () => {
+    const cert = services['gateway-cert'] as ComposeService & { entrypoint?: string[]; network_mode?: string };
+    expect(cert.network_mode).toBe('none');
+    expect(cert.image).toBe(services.postgres.image);
+    expect(JSON.stringify([cert.entrypoint, cert.command])).not.toMatch(/apk|apt-get|curl|wget/);
+    expect(cert.entrypoint).toEqual(['sh', '/scripts/generate-cert.sh', '/certs']);
+    const k8sGateway = readText(join(ROOT, 'deploy/k8s/base/gateway/gateway.yaml'));
+    const k8sImage = /image: (?:docker\.io\/library\/)?(nginx:\S+)/.exec(k8sGateway)?.[1];
+    expect(services.nginx.image).toBe(k8sImage);
+    // `resolve` in an upstream needs nginx 1.27.3 or newer.
+    const [major, minor, patch] = /^nginx:(\d+)\.(\d+)\.(\d+)/.exec(services.nginx.image ?? '')!.slice(1).map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
+  });
+
+  it('generates the certificate with nothing but the openssl command, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certs-'));
+    try {
+      const first = await run('sh', [join(ROOT, 'nginx/generate-cert.sh'), dir], { env: { PATH: process.env.PATH } });
+      expect(first.stdout).toContain('generated');
+      expect(readdirSync(dir).sort()).toEqual(['gateway.crt', 'gateway.key']);
+      const second = await run('sh', [join(ROOT, 'nginx/generate-cert.sh'), dir], { env: { PATH: process.env.PATH } });
+      expect(second.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('waits only on health checks that exist, mounts only files that exist, and declares its named volumes', () => {
