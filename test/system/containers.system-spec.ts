@@ -372,9 +372,30 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
     expect(keywords(final)).toContain('USER');
     expect(final.instructions.find((i) => i.keyword === 'USER')?.rest).toBe('node');
     expect(final.instructions.find((i) => i.keyword === 'HEALTHCHECK')?.exec?.[0]).toBe('node');
-    expect(final.instructions.find((i) => i.keyword === 'CMD')?.exec).toEqual(['node', 'main.js']);
+    expect(final.instructions.find((i) => i.keyword === 'CMD')?.exec).toEqual(['node', '--enable-source-maps', 'main.js']);
     expect(keywords(final)).not.toContain('ENTRYPOINT');
     expect(final.instructions.filter((i) => i.keyword === 'COPY').every((i) => i.flags.from)).toBe(true);
+  });
+
+  it('installs the dependencies in layers the three images share, with a BuildKit cache for npm, and labels the image', () => {
+    const position = (stage: (typeof stages)[number], match: (i: (typeof stage.instructions)[number]) => boolean) => stage.instructions.findIndex(match);
+    const appArg = (i: { keyword: string; rest: string }) => i.keyword === 'ARG' && /^APP\b/.test(i.rest);
+    for (const stage of stages.slice(0, 2)) {
+      const install = stage.instructions.find((i) => i.keyword === 'RUN' && i.rest.startsWith('npm ci'))!;
+      expect(install.flags.mount).toMatch(/^type=cache,target=\/root\/\.npm\b/);
+    }
+    // Everything before `ARG APP` (and before any use of it) is identical for user, order and payment.
+    expect(position(stages[0], appArg)).toBeGreaterThan(position(stages[0], (i) => i.rest.startsWith('npm ci')));
+    expect(position(stages[1], appArg)).toBe(-1);
+    expect(position(final, appArg)).toBeGreaterThan(position(final, (i) => i.keyword === 'COPY' && i.flags.from === 'prod-deps'));
+    for (const stage of stages) {
+      const firstUse = position(stage, (i) => /\$\{?APP\b/.test(i.rest) && !appArg(i));
+      if (firstUse >= 0) expect(position(stage, appArg)).toBeLessThan(firstUse);
+    }
+    const labels = final.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => [...i.rest.matchAll(/(?:^|\s)([a-z][\w.-]*)=/g)].map((m) => m[1]));
+    expect(labels).toEqual(
+      expect.arrayContaining(['org.opencontainers.image.source', 'org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.licenses']),
+    );
   });
 
   it(
@@ -470,8 +491,10 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
       expect(readdirSync(join(app, 'dist', 'apps'))).toEqual([APP]);
       expect(realpathSync(join(app, 'main.js'))).toBe(realpathSync(join(app, 'dist/apps/payment/apps/payment/src/main.js')));
       expect(readlinkSync(join(app, 'main.js'))).toBe('dist/apps/payment/apps/payment/src/main.js');
-      for (const devOnly of ['@nestjs/cli', '@nestjs/testing', 'jest', '@swc/core', 'node', 'playwright-core', 'supertest'])
+      // No compiler (a peer of @nestjs/swagger for its build-time plugin) and no embedded database.
+      for (const devOnly of ['@nestjs/cli', '@nestjs/testing', 'jest', '@swc/core', 'node', 'playwright-core', 'supertest', 'typescript', '@electric-sql/pglite'])
         expect(`${devOnly}: ${existsSync(join(app, 'node_modules', devOnly))}`).toBe(`${devOnly}: false`);
+      expect(existsSync(join(app, 'dist/apps/payment/apps/payment/src/main.js.map'))).toBe(true);
       expect(env).toMatchObject({ NODE_ENV: 'production', APP });
 
       const port = await freePort();
@@ -510,6 +533,13 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
         expect(await exited).toBe(0);
         // With the service gone the same health check fails, as Docker would mark it unhealthy.
         await expect(run(process.execPath, healthArgs, { cwd: app, env: runtimeEnv })).rejects.toMatchObject({ code: 1 });
+        // Without DATABASE_URL the image has no embedded database to fall back on, and says so.
+        const { DATABASE_URL: _, ...withoutDatabase } = runtimeEnv;
+        const refused = await run(process.execPath, args, { cwd: app, env: withoutDatabase, timeout: 30_000 }).then(
+          () => ({ stdout: 'started', stderr: '' }),
+          (error: { stdout: string; stderr: string }) => error,
+        );
+        expect(`${refused.stdout}${refused.stderr}`).toContain('set DATABASE_URL');
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL');
       }

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long a new connection waits for the current one to close before the server refuses it. */
@@ -38,6 +38,7 @@ export class EmbeddedPostgres {
   /** Starts the database and returns a connection URL for it. */
   async start(): Promise<string> {
     mkdirSync(this.dataDir, { recursive: true });
+    const { PGlite, PGLiteSocketServer } = loadPglite();
     const db = await PGlite.create(this.dataDir);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     const internals = server as unknown as SocketServerInternals;
@@ -69,6 +70,15 @@ export class EmbeddedPostgres {
     await this.db?.close();
     this.server = undefined;
     this.db = undefined;
+  }
+}
+
+/** Loaded on first use: the production images leave PGlite out, as they always have a DATABASE_URL. */
+function loadPglite(): { PGlite: typeof PGlite; PGLiteSocketServer: typeof PGLiteSocketServer } {
+  try {
+    return { PGlite: require('@electric-sql/pglite').PGlite, PGLiteSocketServer: require('@electric-sql/pglite-socket').PGLiteSocketServer };
+  } catch (error) {
+    throw new Error('DATABASE_URL is not set and the embedded database (@electric-sql/pglite) is not installed: set DATABASE_URL', { cause: error });
   }
 }
 
