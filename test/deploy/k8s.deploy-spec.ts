@@ -1,6 +1,6 @@
 import { serviceConfig } from '@app/bootstrap';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { orderService } from '../../apps/order/src/order-service';
@@ -200,6 +200,41 @@ describe('the prod overlay', () => {
 });
 
 describe('the files next to the kustomizations', () => {
+  it('sets the registry and the release tag of the services in one place, the release component both overlays use', () => {
+    const baseImages = workloads([...rendered('base'), ...rendered('base/migrations')])
+      .flatMap(containersOf)
+      .map((container) => container.image ?? '')
+      .filter((image) => /nest-commerce/.test(image));
+    expect([...new Set(baseImages)].sort()).toEqual(['nest-commerce/order', 'nest-commerce/payment', 'nest-commerce/user']);
+    for (const dir of ['overlays/dev', 'overlays/dev/migrations', 'overlays/prod', 'overlays/prod/migrations']) {
+      const components = (loadYaml<{ components?: string[] }>(readFileSync(join(K8S, dir, 'kustomization.yaml'), 'utf8')).components ?? []).map((c) =>
+        relative(K8S, join(K8S, dir, c)),
+      );
+      expect(`${dir}: ${components.includes('release')}`).toBe(`${dir}: true`);
+    }
+    const images = OVERLAYS.flatMap((overlay) => workloads(everything(overlay)).flatMap(containersOf))
+      .map((container) => container.image ?? '')
+      .filter((image) => /nest-commerce/.test(image));
+    expect([...new Set(images)].sort()).toEqual(['ghcr.io/nest-commerce/order:0.1.0', 'ghcr.io/nest-commerce/payment:0.1.0', 'ghcr.io/nest-commerce/user:0.1.0']);
+  });
+
+  it('names each release\'s migration Jobs after its tag, so a new release creates new Jobs without deleting the old ones', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'k8s-'));
+    try {
+      cpSync(K8S, copy, { recursive: true });
+      const release = join(copy, 'release', 'kustomization.yaml');
+      writeFileSync(release, readFileSync(release, 'utf8').replaceAll('newTag: 0.1.0', 'newTag: 0.2.0'));
+      const next = kustomize(join(copy, 'overlays', 'prod', 'migrations'));
+      const names = (objects: K8sObject[]) => ofKind(objects, 'Job').map((job) => job.metadata.name).sort();
+      expect(names(migrations('prod'))).toEqual(['order-migrate-0.1.0', 'payment-migrate-0.1.0', 'user-migrate-0.1.0']);
+      expect(names(next)).toEqual(['order-migrate-0.2.0', 'payment-migrate-0.2.0', 'user-migrate-0.2.0']);
+      for (const job of ofKind(next, 'Job')) expect(containersOf(job)[0].image).toMatch(/:0\.2\.0$/);
+      for (const name of names(next)) expect(name.length).toBeLessThanOrEqual(63);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the gateway copies identical to nginx/templates and nginx/html (deploy/k8s/sync-gateway.sh)', () => {
     const copies = join(K8S, 'base', 'gateway');
     expect(readFileSync(join(copies, 'gateway.conf.template'), 'utf8')).toEqual(gatewaySources().template);
@@ -329,7 +364,7 @@ describe('the checks themselves', () => {
   it('notices a Service that would also send traffic to a migration Job', () => {
     const objects = prod();
     named(objects, 'Service', 'user').spec.selector = { 'app.kubernetes.io/name': 'user' };
-    expect(selectorProblems(objects)).toEqual(['Service user: also selects the pods of Job user-migrate']);
+    expect(selectorProblems(objects)).toEqual(['Service user: also selects the pods of Job user-migrate-0.1.0']);
   });
 
   it('notices a missing REDIS_URL, an optional database URL, a development NODE_ENV, start-up migrations and a wrong service URL', () => {
@@ -415,13 +450,13 @@ describe('the checks themselves', () => {
   it('notices a migration Job on another image, with parallel pods, or missing', () => {
     const objects = prod();
     const jobs = ofKind(objects, 'Job');
-    const userJob = named(jobs, 'Job', 'user-migrate');
+    const userJob = named(jobs, 'Job', 'user-migrate-0.1.0');
     podSpecOf(userJob)!.containers[0].image = 'ghcr.io/nest-commerce/user:0.0.9';
     userJob.spec.parallelism = 2;
-    const withoutPayment = jobs.filter((job) => job.metadata.name !== 'payment-migrate');
+    const withoutPayment = jobs.filter((job) => job.metadata.name !== 'payment-migrate-0.1.0');
     expect(migrationProblems(withoutPayment, ofKind(objects, 'Deployment'), SERVICES)).toEqual([
-      `Job user-migrate: runs ghcr.io/nest-commerce/user:0.0.9, but Deployment user runs ${mainContainer(user(objects)).image}`,
-      'Job user-migrate: must run one pod at a time, once (parallelism 1, completions 1)',
+      `Job user-migrate-0.1.0: runs ghcr.io/nest-commerce/user:0.0.9, but Deployment user runs ${mainContainer(user(objects)).image}`,
+      'Job user-migrate-0.1.0: must run one pod at a time, once (parallelism 1, completions 1)',
       'payment: needs one migration Job and one Deployment, found 0 and 1',
     ]);
   });
