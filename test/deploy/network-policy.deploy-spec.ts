@@ -22,7 +22,9 @@ const PORTS = { user: 3001, order: 3002, payment: 3003, gateway: 8080, gatewayTl
 /** The cluster around our pods: what the table's connections start from or go to. */
 function world(objects: K8sObject[]) {
   const namespace = ofKind(objects, 'Deployment')[0].metadata.namespace!;
-  const ours = (kind: string, name: string) => podOf(named(workloads(objects), kind, name));
+  // A migration Job's name carries the release tag (user-migrate-0.1.0, deploy/k8s/release-jobs).
+  const release = (name: string) => workloads(objects).find((object) => object.kind === 'Job' && object.metadata.name.startsWith(`${name}-`));
+  const ours = (kind: string, name: string) => podOf((kind === 'Job' && release(name)) || named(workloads(objects), kind, name));
   const pods: Record<PodName, Endpoint> = {
     gateway: ours('Deployment', 'gateway'),
     user: ours('Deployment', 'user'),
