@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { load, YAML11_SCHEMA } from 'js-yaml';
 import { interpolate } from '../support/containers';
 import { ROOT } from './support/manifests';
+import { SECRET_NAME, URL_WITH_PASSWORD } from './support/secrets';
 
 /**
  * docker-compose.yml, read statically: each service connects to PostgreSQL as its own role, Redis
@@ -48,11 +49,6 @@ function generated(): { dir: string; files: Record<string, string> } {
   execFileSync('sh', [join(ROOT, 'scripts', 'generate-secrets.sh'), dir], { encoding: 'utf8' });
   return { dir, files: Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')])) };
 }
-
-/** Names of variables that hold secrets, in compose and in Kubernetes. */
-export const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|_KEY|DATABASE_URL|REDIS_URL)$/;
-/** A URL with a password in it: scheme://user:password@host. */
-export const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:[^\s@/'"]+@/i;
 
 describe('docker-compose.yml: PostgreSQL roles', () => {
   it.each(Object.keys(APPS) as App[])('gives %s its DATABASE_URL only as a file, from a compose secret of its own', (app) => {

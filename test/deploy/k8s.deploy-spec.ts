@@ -76,6 +76,22 @@ const gatewaySources = () => ({
   html: filesUnder(join(ROOT, 'nginx', 'html')),
 });
 
+/** Keys of the services' Secret that workloads read, as env secretKeyRefs or as Secret volume files. */
+function secretKeysRead(objects: K8sObject[], requiredOnly: boolean): string[] {
+  const name = secretTemplate().name;
+  const fromEnv = workloads(objects)
+    .flatMap(containersOf)
+    .flatMap((container) => container.env ?? [])
+    .map((variable) => variable.valueFrom?.secretKeyRef)
+    .filter((ref) => ref?.name === name && !(requiredOnly && ref.optional))
+    .map((ref) => ref!.key);
+  const fromVolumes = workloads(objects)
+    .flatMap((workload) => podSpecOf(workload)?.volumes ?? [])
+    .filter((volume) => volume.secret?.secretName === name && !(requiredOnly && volume.secret.optional))
+    .flatMap((volume) => volume.secret!.items?.map((item) => item.key) ?? Object.keys(secretTemplate().values));
+  return [...new Set([...fromEnv, ...fromVolumes])];
+}
+
 function serviceDeployment(objects: K8sObject[], service: DeployedService): K8sObject {
   return named(objects, 'Deployment', service.app);
 }
@@ -243,12 +259,7 @@ describe('the files next to the kustomizations', () => {
 
   it('describes in secret.example.yaml every Secret key the workloads read, and no kustomization includes it', () => {
     const keys = Object.keys(secretTemplate().values);
-    const referenced = workloads([...everything('prod'), ...everything('dev')])
-      .flatMap(containersOf)
-      .flatMap((container) => container.env ?? [])
-      .map((variable) => variable.valueFrom?.secretKeyRef?.key)
-      .filter((key): key is string => key !== undefined);
-    expect(keys).toEqual(expect.arrayContaining([...new Set(referenced)]));
+    expect(keys).toEqual(expect.arrayContaining(secretKeysRead([...everything('prod'), ...everything('dev')], false)));
     const kustomizations = ['base', 'base/migrations', 'overlays/dev', 'overlays/dev/migrations', 'overlays/prod', 'overlays/prod/migrations'];
     for (const dir of kustomizations) expect(JSON.stringify(loadYaml(readFileSync(join(K8S, dir, 'kustomization.yaml'), 'utf8')))).not.toContain('secret.example');
   });
@@ -256,13 +267,9 @@ describe('the files next to the kustomizations', () => {
   it('creates, in the README command, every Secret key the services cannot start without', () => {
     const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
     const command = /kubectl create secret generic nest-commerce-secrets(?:[^\n]*\\\n)*[^\n]*/.exec(readme)?.[0] ?? '';
-    const required = workloads(everything('prod'))
-      .flatMap(containersOf)
-      .flatMap((container) => container.env ?? [])
-      .map((variable) => variable.valueFrom?.secretKeyRef)
-      .filter((ref) => ref && !ref.optional)
-      .map((ref) => ref!.key);
-    for (const key of new Set(required)) expect(command).toContain(`--from-literal=${key}=`);
+    const required = secretKeysRead(everything('prod'), true);
+    expect(required).toEqual(expect.arrayContaining(['JWT_SECRET', 'USER_DATABASE_URL', 'REDIS_URL']));
+    for (const key of required) expect(command).toContain(`--from-literal=${key}=`);
   });
 
   it('leaves JWT_SECRET empty in the template, which every service refuses in production', () => {
@@ -367,13 +374,14 @@ describe('the checks themselves', () => {
     expect(selectorProblems(objects)).toEqual(['Service user: also selects the pods of Job user-migrate-0.1.0']);
   });
 
-  it('notices a missing REDIS_URL, an optional database URL, a development NODE_ENV, start-up migrations and a wrong service URL', () => {
+  it('notices a missing REDIS_URL, an optional Secret volume, a development NODE_ENV, start-up migrations and a wrong service URL', () => {
     const objects = prod();
     const container = userContainer(objects);
-    container.env = container.env!.filter((variable) => variable.name !== 'REDIS_URL');
-    container.env.find((variable) => variable.name === 'DATABASE_URL')!.valueFrom!.secretKeyRef!.optional = true;
+    container.env = container.env!.filter((variable) => variable.name !== 'REDIS_URL_FILE');
+    podSpecOf(user(objects))!.volumes!.find((volume) => volume.name === 'secrets')!.secret!.optional = true;
     container.env.push({ name: 'NODE_ENV', value: 'development' }, { name: 'DATABASE_MIGRATIONS_RUN', value: 'true' }, { name: 'ORDER_SERVICE_URL', value: 'http://orders:3002' });
     expect(serviceEnvProblems(user(objects), userEnv(objects), USERS, REQUIRED_IN_PRODUCTION.user, objects)).toEqual([
+      'Deployment user: JWT_SECRET comes from an optional Secret key: the service would start without it',
       'Deployment user: DATABASE_URL comes from an optional Secret key: the service would start without it',
       'Deployment user: REDIS_URL is not set, directly or through a ConfigMap or the Secret',
       'Deployment user: NODE_ENV is "development", not production',
@@ -384,7 +392,7 @@ describe('the checks themselves', () => {
 
   it('notices a Secret key or ConfigMap that does not exist', () => {
     const objects = prod().filter((object) => !object.metadata.name.startsWith('nest-commerce-config'));
-    userContainer(objects).env!.find((variable) => variable.name === 'JWT_SECRET')!.valueFrom!.secretKeyRef!.key = 'JWT_KEY';
+    podSpecOf(user(objects))!.volumes!.find((volume) => volume.name === 'secrets')!.secret!.items!.find((item) => item.path === 'JWT_SECRET')!.key = 'JWT_KEY';
     expect(userEnv(objects).problems).toEqual([
       expect.stringMatching(/^Deployment user container user: envFrom ConfigMap nest-commerce-config-\w+ is not among the rendered objects$/),
       'Deployment user container user: JWT_SECRET refers to Secret key JWT_KEY, which deploy/k8s/secret.example.yaml does not have',

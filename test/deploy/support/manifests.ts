@@ -73,13 +73,13 @@ export interface Container {
   lifecycle?: { preStop?: { sleep?: { seconds: number }; exec?: unknown; httpGet?: unknown } };
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
   securityContext?: SecurityContext;
-  volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[];
 }
 
 export interface Volume {
   name: string;
   configMap?: { name: string; items?: { key: string; path: string }[] };
-  secret?: { secretName: string };
+  secret?: { secretName: string; items?: { key: string; path: string }[]; optional?: boolean; defaultMode?: number };
   emptyDir?: unknown;
 }
 

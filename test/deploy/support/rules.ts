@@ -247,7 +247,40 @@ export function resolveEnv(workload: K8sObject, container: Container, objects: K
       resolved.values[variable.name] = '';
     }
   }
+  // NAME_FILE pointing into a mounted Secret volume: the service reads NAME from that file.
+  for (const [name, path] of Object.entries(resolved.values).filter(([name]) => name.endsWith('_FILE'))) {
+    const file = secretFile(workload, container, path);
+    if (!file || !secretKnown(file.secretName)) continue;
+    const variable = name.slice(0, -'_FILE'.length);
+    delete resolved.values[name];
+    const value = secret!.values[file.key];
+    if (value === undefined) resolved.problems.push(`${at}: ${variable} refers to Secret key ${file.key}, which deploy/k8s/secret.example.yaml does not have`);
+    else resolved.values[variable] = value;
+    if (file.optional) resolved.optional.add(variable);
+  }
   return resolved;
+}
+
+/** The Secret key behind a file path, when a Secret volume of the container holds it. */
+export function secretFile(workload: K8sObject, container: Container, path: string): { secretName: string; key: string; optional: boolean } | undefined {
+  for (const mount of container.volumeMounts ?? []) {
+    if (mount.subPath || !path.startsWith(`${mount.mountPath}/`)) continue;
+    const volume = (podSpecOf(workload) as PodSpec).volumes?.find((candidate) => candidate.name === mount.name);
+    if (!volume?.secret) continue;
+    const relative = path.slice(mount.mountPath.length + 1);
+    const key = volume.secret.items ? volume.secret.items.find((item) => item.path === relative)?.key : relative;
+    if (key) return { secretName: volume.secret.secretName, key, optional: volume.secret.optional === true };
+  }
+  return undefined;
+}
+
+/** Where a container's variable comes from in a Secret: an env secretKeyRef, or a NAME_FILE in a Secret volume. */
+export function secretSource(workload: K8sObject, container: Container, name: string): { secretName: string; key: string } | undefined {
+  const ref = container.env?.find((variable) => variable.name === name)?.valueFrom?.secretKeyRef;
+  if (ref) return { secretName: ref.name, key: ref.key };
+  const path = container.env?.find((variable) => variable.name === `${name}_FILE`)?.value;
+  const file = path ? secretFile(workload, container, path) : undefined;
+  return file && { secretName: file.secretName, key: file.key };
 }
 
 export function mainContainer(workload: K8sObject): Container {
@@ -436,8 +469,7 @@ export function migrationProblems(jobs: K8sObject[], deployments: K8sObject[], s
     if (!isDeepStrictEqual(command, migrationCommand(app))) problems.push(`${at}: runs "${command.join(' ')}", not "${migrationCommand(app).join(' ')}"`);
     if ((job.spec?.parallelism ?? 1) !== 1 || (job.spec?.completions ?? 1) !== 1) problems.push(`${at}: must run one pod at a time, once (parallelism 1, completions 1)`);
     if (!['Never', 'OnFailure'].includes(pod.restartPolicy ?? '')) problems.push(`${at}: restartPolicy must be Never or OnFailure`);
-    const database = (of: Container) => of.env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef;
-    const [jobDatabase, serviceDatabase] = [database(container), database(mainContainer(deployment))];
+    const [jobDatabase, serviceDatabase] = [secretSource(job, container, 'DATABASE_URL'), secretSource(deployment, mainContainer(deployment), 'DATABASE_URL')];
     if (!jobDatabase || !isDeepStrictEqual(jobDatabase, serviceDatabase)) problems.push(`${at}: DATABASE_URL must come from the same Secret key as Deployment ${app}'s`);
   }
   return problems;
