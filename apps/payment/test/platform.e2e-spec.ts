@@ -97,4 +97,12 @@ describe('payment service: docs, health and metrics', () => {
     expect(metrics).toMatch(/payment_decline_rate_configured\{service="payment"\} 0.2\b/);
     expect(metrics).toMatch(/circuit_breaker_state\{target="order",service="payment"\} 0/);
   });
+
+  it("publishes its database pool: waiting queries, idle and busy connections, and the pool's size", async () => {
+    const metrics = (await svc.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^db_pool_waiting_clients\{service="payment"\} \d+$/m);
+    expect(metrics).toMatch(/^db_pool_clients\{state="idle",service="payment"\} \d+$/m);
+    expect(metrics).toMatch(/^db_pool_clients\{state="busy",service="payment"\} \d+$/m);
+    expect(metrics).toMatch(/^db_pool_clients\{state="max",service="payment"\} [1-9]\d*$/m);
+  });
 });

@@ -31,7 +31,7 @@ describe('payment service: refunds and telling the order service', () => {
     orders = await startFakeOrderService();
     users = await startFakeUserService();
     db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, { ...db.env, ORDER_SERVICE_URL: orders.url, USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100' });
+    svc = await startService(PaymentAppModule, paymentService, { ...db.env, ORDER_SERVICE_URL: orders.url, USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100', PAYMENT_EVENTS_CLEANUP_INTERVAL_MS: '200', PAYMENT_EVENTS_RETENTION_HOURS: '1' });
   });
 
   afterAll(async () => {
@@ -207,6 +207,37 @@ describe('payment service: refunds and telling the order service', () => {
       expect(Number(row.wait)).toBeLessThanOrEqual(2);
       await delivered(payment.id);
       expect(orders.eventsFor(payment.order_id).map((d) => d.status)).toEqual([503, 503, 200]);
+    });
+
+    it('shows its backlog in /metrics: an undelivered event counts and ages until it is delivered', async () => {
+      const gauge = async (name: string) => Number(new RegExp(`^${name}\\{service="payment"\\} (\\S+)$`, 'm').exec((await svc.http.get('/metrics').expect(200)).text)?.[1]);
+      const payer = newPayer();
+      const payment = await paid(payer);
+      orders.answer(payment.order_id, 503, 503, 503);
+      await refund(payer, payment.id).expect(200);
+      await eventually(async () => (await eventsOf(payment.id))[0]?.attempts >= 1);
+      expect(await gauge('payment_outbox_undelivered_events')).toBeGreaterThanOrEqual(1);
+      const age = await gauge('payment_outbox_oldest_undelivered_age_seconds');
+      expect(age).toBeGreaterThan(0);
+      await eventually(async () => (await gauge('payment_outbox_oldest_undelivered_age_seconds')) > age);
+      await delivered(payment.id);
+      await eventually(async () => (await gauge('payment_outbox_undelivered_events')) === 0, 10_000);
+      expect(await gauge('payment_outbox_oldest_undelivered_age_seconds')).toBe(0);
+    });
+
+    it('deletes delivered events past their retention on its schedule, and never an undelivered one', async () => {
+      const payer = newPayer();
+      const [old, recent, waiting] = [await paid(payer), await paid(payer), await paid(payer)];
+      orders.answer(waiting.order_id, ...Array<number>(50).fill(503));
+      for (const payment of [old, recent, waiting]) await refund(payer, payment.id).expect(200);
+      await delivered(old.id);
+      await delivered(recent.id);
+      // Delivered two hours ago, past the one-hour retention; the waiting one is as old but undelivered.
+      await db.query(`UPDATE payment_events SET delivered_at = now() - interval '2 hours', created_at = now() - interval '2 hours' WHERE payment_id = $1`, [old.id]);
+      await db.query(`UPDATE payment_events SET created_at = now() - interval '2 hours' WHERE payment_id = $1`, [waiting.id]);
+      await eventually(async () => (await eventsOf(old.id)).length === 0);
+      expect(await eventsOf(recent.id)).toHaveLength(1);
+      expect(await eventsOf(waiting.id)).toEqual([expect.objectContaining({ delivered_at: null })]);
     });
   });
 });

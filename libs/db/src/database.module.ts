@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, DatabaseConfig } from './database.config';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
+import { DatabasePoolMetrics } from './pool-metrics';
 import { ServiceDatabase } from './service-database';
 
 const EMBEDDED_POSTGRES = Symbol('EmbeddedPostgres');
@@ -48,6 +49,7 @@ export class DatabaseModule {
         }),
         TypeOrmModule.forFeature(definition.entities as Function[]),
       ],
+      providers: [DatabasePoolMetrics],
       exports: [TypeOrmModule],
     };
   }

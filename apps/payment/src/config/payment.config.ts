@@ -30,6 +30,17 @@ class PaymentEnv {
   @Min(10, { message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
   @Max(60000, { message: 'PAYMENT_EVENTS_POLL_MS must be an integer between 10 and 60000' })
   PAYMENT_EVENTS_POLL_MS: number = 1000;
+
+  // Delivered outbox rows are only history: kept this long for an investigation, then deleted.
+  @IsInt({ message: 'PAYMENT_EVENTS_RETENTION_HOURS must be an integer between 1 and 8760' })
+  @Min(1, { message: 'PAYMENT_EVENTS_RETENTION_HOURS must be an integer between 1 and 8760' })
+  @Max(8760, { message: 'PAYMENT_EVENTS_RETENTION_HOURS must be an integer between 1 and 8760' })
+  PAYMENT_EVENTS_RETENTION_HOURS: number = 168;
+
+  @IsInt({ message: 'PAYMENT_EVENTS_CLEANUP_INTERVAL_MS must be an integer between 100 and 86400000' })
+  @Min(100, { message: 'PAYMENT_EVENTS_CLEANUP_INTERVAL_MS must be an integer between 100 and 86400000' })
+  @Max(86_400_000, { message: 'PAYMENT_EVENTS_CLEANUP_INTERVAL_MS must be an integer between 100 and 86400000' })
+  PAYMENT_EVENTS_CLEANUP_INTERVAL_MS: number = 3_600_000;
 }
 
 export const paymentConfig = envConfig('payment', PaymentEnv);

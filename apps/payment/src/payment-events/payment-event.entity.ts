@@ -12,6 +12,7 @@ export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 @Check('CHK_payment_events_type', `"type" IN ('payment.refunded')`)
 @Check('CHK_payment_events_attempts', `"attempts" >= 0`)
 @Index('payment_events_due_idx', ['nextAttemptAt'], { where: '"delivered_at" IS NULL' })
+@Index('payment_events_delivered_idx', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
 export class PaymentEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -3,6 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PaymentEvent } from './payment-event.entity';
 
+export interface OutboxBacklog {
+  undelivered: number;
+  /** Age of the oldest undelivered event, 0 when every event is delivered. */
+  oldestAgeSeconds: number;
+}
+
+const CLEANUP_BATCH = 1000;
+
 export type DeliveryOutcome = { delivered: true } | { delivered: false; error: string; retryInMs: number };
 
 @Injectable()
@@ -38,5 +46,28 @@ export class PaymentEventsRepository {
       }
       return due.length;
     });
+  }
+
+  /** What the relay still has to deliver: the outbox's backlog for the saturation metrics. */
+  async backlog(): Promise<OutboxBacklog> {
+    const [row] = await this.events.query(
+      `SELECT count(*)::int AS undelivered, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest
+         FROM payment_events WHERE delivered_at IS NULL`,
+    );
+    return { undelivered: Number(row.undelivered), oldestAgeSeconds: Math.max(0, Number(row.oldest)) };
+  }
+
+  /** Deletes events delivered more than `retentionHours` ago, in batches so no statement holds many locks; returns how many. */
+  async deleteDelivered(retentionHours: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const [, count] = (await this.events.query(
+        `DELETE FROM payment_events WHERE id IN (
+           SELECT id FROM payment_events WHERE delivered_at < now() - $1 * interval '1 hour' LIMIT ${CLEANUP_BATCH})`,
+        [retentionHours],
+      )) as [unknown, number];
+      deleted += count;
+      if (count < CLEANUP_BATCH) return deleted;
+    }
   }
 }
