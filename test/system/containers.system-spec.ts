@@ -310,6 +310,7 @@ describe('docker-compose.yml', () => {
   it('scrapes with Prometheus what the services and the exporter serve, and provisions Grafana from folders that exist', () => {
     const prometheus = load(readText(join(ROOT, 'monitoring', 'prometheus.yml'))) as {
       rule_files: string[];
+      alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
       scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
     };
     const targets = Object.fromEntries(prometheus.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]));
@@ -318,11 +319,19 @@ describe('docker-compose.yml', () => {
       order: ['order:3002'],
       payment: ['payment:3003'],
       nginx: ['nginx-exporter:9113'],
+      alertmanager: ['alertmanager:9093'],
       prometheus: ['localhost:9090'],
     });
     for (const app of Object.keys(APPS) as App[]) expect(targets[app]).toEqual([`${app}:${environmentOf(app).PORT}`]);
     const promVolumes = services.prometheus.volumes ?? [];
     for (const file of ['prometheus.yml', ...prometheus.rule_files]) expect(promVolumes).toContain(`./monitoring/${file}:/etc/prometheus/${file}:ro`);
+    // Alerts reach the Alertmanager the stack runs, with the shipped routes, and its receivers reach the alert log.
+    expect(prometheus.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets))).toEqual(['alertmanager:9093']);
+    expect(services.alertmanager.volumes).toContain('./monitoring/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro');
+    const alertmanager = load(readText(join(ROOT, 'monitoring', 'alertmanager.yml'))) as { receivers: { name: string; webhook_configs: { url: string }[] }[] };
+    for (const receiver of alertmanager.receivers) {
+      for (const hook of receiver.webhook_configs) expect(new URL(hook.url).host).toBe(`alert-log:${services['alert-log'].environment!.HTTP_PORT}`);
+    }
 
     const grafanaVolumes = services.grafana.volumes ?? [];
     const mountOf = (source: string) => grafanaVolumes.find((v) => v.startsWith(`${source}:`))?.split(':')[1];
