@@ -1,4 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer, Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ const MONITORING = join(ROOT, 'monitoring');
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const NGINX_EXPORTER = '/usr/bin/prometheus-nginx-exporter';
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+const AMTOOL = '/usr/bin/amtool';
 const run = promisify(execFile);
 
 interface Target {
@@ -43,6 +46,7 @@ interface Dashboard {
 interface PrometheusConfig {
   global: Record<string, string>;
   rule_files: string[];
+  alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
   scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
 }
 
@@ -57,10 +61,17 @@ const PANELS = DASHBOARDS.flatMap(({ file, json }) =>
     .map((panel) => ({ file, dashboard: json, panel })),
 );
 const QUERIES = PANELS.flatMap(({ file, dashboard, panel }) => (panel.targets ?? []).map((target) => ({ file, dashboard, panel, target })));
-const RULE_GROUPS = (
-  load(readFileSync(join(MONITORING, 'alerts.yml'), 'utf8')) as { groups: { name: string; rules: { alert: string; annotations: Record<string, string> }[] }[] }
-).groups;
-const ALERTS = RULE_GROUPS.flatMap((g) => g.rules);
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  annotations?: Record<string, string>;
+}
+const RULE_FILES = (load(readFileSync(join(MONITORING, 'prometheus.yml'), 'utf8')) as PrometheusConfig).rule_files;
+const RULES = RULE_FILES.flatMap((file) => (load(readFileSync(join(MONITORING, file), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules));
+const ALERTS = RULES.filter((r): r is Rule & { alert: string } => Boolean(r.alert));
+const RECORDS = RULES.filter((r): r is Rule & { record: string } => Boolean(r.record));
+const RUNBOOKS = readFileSync(join(MONITORING, 'runbooks.md'), 'utf8');
 const DATASOURCE_UID = (
   load(readFileSync(join(MONITORING, 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: { uid: string }[] }
 ).datasources[0].uid;
@@ -107,6 +118,10 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
   let prometheusUrl: string;
   let prometheus: ChildProcess | undefined;
   let exporter: ChildProcess | undefined;
+  let alertmanager: ChildProcess | undefined;
+  let receiver: Server | undefined;
+  /** Notifications Alertmanager sent, by receiver path (/page, /ticket, /heartbeat). */
+  const notifications: { path: string; body: { receiver: string; alerts: { labels: Record<string, string> }[] } }[] = [];
   const output: string[] = [];
 
   const query = async (promql: string) => {
@@ -121,15 +136,41 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     answer.status !== 'success' ? -1 : answer.data!.resultType === 'scalar' ? 1 : (answer.data!.result as unknown[]).length;
 
   beforeAll(async () => {
-    for (const binary of [PROMETHEUS, PROMTOOL, NGINX_EXPORTER]) {
-      if (!existsSync(binary)) throw new Error(`${binary} is missing: apt-get install prometheus prometheus-nginx-exporter`);
+    for (const binary of [PROMETHEUS, PROMTOOL, NGINX_EXPORTER, ALERTMANAGER, AMTOOL]) {
+      if (!existsSync(binary)) throw new Error(`${binary} is missing: apt-get install prometheus prometheus-nginx-exporter prometheus-alertmanager`);
     }
     dir = mkdtempSync(join(tmpdir(), 'observability-'));
     // Payments with methods other than test_* always complete, so every series below is deterministic.
     system = await startSystemStack({ env: { PAYMENT_DECLINE_RATE: '0' } });
     gw = request(system.gatewayUrl);
 
-    const [exporterPort, prometheusPort] = await Promise.all([freePort(), freePort()]);
+    const [exporterPort, prometheusPort, alertmanagerPort, receiverPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    // The receivers' edge: the shipped alertmanager.yml with its webhooks pointed here.
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += String(chunk)));
+      req.on('end', () => {
+        notifications.push({ path: req.url ?? '', body: JSON.parse(body) });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver!.listen(receiverPort, '127.0.0.1', resolve));
+    const shippedAlertmanager = load(readFileSync(join(MONITORING, 'alertmanager.yml'), 'utf8')) as { receivers: { webhook_configs: { url: string }[] }[] };
+    for (const r of shippedAlertmanager.receivers) {
+      for (const hook of r.webhook_configs) hook.url = hook.url.replace(/^http:\/\/[^/]+/, `http://127.0.0.1:${receiverPort}`);
+    }
+    writeFileSync(join(dir, 'alertmanager.yml'), dump(shippedAlertmanager));
+    alertmanager = startProcess(
+      ALERTMANAGER,
+      [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'alertmanager')}`,
+        `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      output,
+    );
     const statusListen = system.stack.gateway!.variables.GATEWAY_STATUS_LISTEN;
     exporter = startProcess(NGINX_EXPORTER, [`-nginx.scrape-uri=http://${statusListen}/stub_status`, `-web.listen-address=127.0.0.1:${exporterPort}`], output);
 
@@ -140,6 +181,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       order: `127.0.0.1:${system.stack.instances.order[0].port}`,
       payment: `127.0.0.1:${system.stack.instances.payment[0].port}`,
       nginx: `127.0.0.1:${exporterPort}`,
+      alertmanager: `127.0.0.1:${alertmanagerPort}`,
       prometheus: `127.0.0.1:${prometheusPort}`,
     };
     expect(shipped.scrape_configs.map((c) => c.job_name).sort()).toEqual(Object.keys(local).sort());
@@ -148,6 +190,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       global: { ...shipped.global, scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
       rule_files: shipped.rule_files.map((file) => join(MONITORING, file)),
       scrape_configs: shipped.scrape_configs.map((c) => ({ ...c, static_configs: [{ targets: [local[c.job_name]] }] })),
+      alerting: { alertmanagers: [{ static_configs: [{ targets: [local.alertmanager] }] }] },
     };
     writeFileSync(join(dir, 'prometheus.yml'), dump(config));
     await run(PROMTOOL, ['check', 'config', join(dir, 'prometheus.yml')]);
@@ -173,7 +216,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     if (!ready) throw new Error(`Prometheus did not start:\n${output.join('')}`);
 
     // Prometheus applies its targets a few seconds after it is ready: traffic before the first scrape would be invisible to rates.
-    const scraping = await eventually(targetsUp, (targets) => targets.length === 5 && targets.every((t) => t.health === 'up'));
+    const scraping = await eventually(targetsUp, (targets) => targets.length === 6 && targets.every((t) => t.health === 'up'));
     if (!scraping.every((t) => t.health === 'up')) throw new Error(`not every target is up: ${JSON.stringify(scraping)}\n${output.join('')}`);
 
     // Two rounds of traffic a few scrapes apart: every counter then has a sample before and after
@@ -187,31 +230,60 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
   afterAll(async () => {
     await stopProcess(prometheus);
     await stopProcess(exporter);
+    await stopProcess(alertmanager);
+    await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
     await system?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('passes promtool check config and check rules, and the rule unit tests in alerts.test.yml', async () => {
+  it(`passes promtool check config and check rules for ${RULE_FILES.join(' and ')}, and the rule unit tests beside each`, async () => {
     const config = await run(PROMTOOL, ['check', 'config', join(MONITORING, 'prometheus.yml')]);
     expect(config.stdout).toMatch(/SUCCESS/);
-    const rules = await run(PROMTOOL, ['check', 'rules', join(MONITORING, 'alerts.yml')]);
-    expect(rules.stdout).toContain(`SUCCESS: ${ALERTS.length} rules found`);
-    const tests = await run(PROMTOOL, ['test', 'rules', 'alerts.test.yml'], { cwd: MONITORING });
-    expect(tests.stdout).toMatch(/SUCCESS/);
+    const rules = await run(PROMTOOL, ['check', 'rules', ...RULE_FILES.map((file) => join(MONITORING, file))]);
+    expect(rules.stdout.match(/SUCCESS: (\d+) rules found/g)?.reduce((sum, line) => sum + Number(/\d+/.exec(line)![0]), 0)).toBe(RULES.length);
+    for (const file of RULE_FILES) {
+      const tests = await run(PROMTOOL, ['test', 'rules', file.replace(/\.yml$/, '.test.yml')], { cwd: MONITORING });
+      expect(tests.stdout).toMatch(/SUCCESS/);
+    }
   });
 
-  it(`gives each of the ${ALERTS.length} alert rules a summary and a description`, () => {
+  it(`gives each of the ${ALERTS.length} alert rules a summary, a description and a runbook that exists`, () => {
     for (const rule of ALERTS) {
-      expect(`${rule.alert}: ${Boolean(rule.annotations?.summary && rule.annotations?.description)}`).toBe(`${rule.alert}: true`);
+      const { summary, description, runbook_url: runbook } = rule.annotations ?? {};
+      expect(`${rule.alert}: ${Boolean(summary && description)} ${runbook}`).toBe(`${rule.alert}: true monitoring/runbooks.md#${rule.alert.toLowerCase()}`);
+      expect(RUNBOOKS).toMatch(new RegExp(`^## ${rule.alert}$`, 'm'));
     }
     expect(ALERTS.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['ServiceDown', 'HighErrorRatio', 'HighLatencyP99', 'PaymentDeclineRatioHigh', 'CircuitBreakerOpen']),
+      expect.arrayContaining(['ServiceDown', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'PaymentOutboxBacklog', 'DatabasePoolSaturated', 'EventLoopLagHigh', 'CircuitBreakerOpen']),
     );
+  });
+
+  it('records the objectives for the three services from real traffic, leaving health probes and scrapes out', async () => {
+    const services = async (promql: string) =>
+      ((await query(promql)).data?.result as { metric: { service: string } }[] | undefined)?.map((r) => r.metric.service).sort() ?? [];
+    await eventually(() => services('service:slo_requests:rate5m > 0'), (found) => found.length === 3);
+    expect(await services('service:slo_requests:rate5m > 0')).toEqual(['order', 'payment', 'user']);
+    expect(await services('service:slo_error_ratio:ratio_rate5m >= 0')).toEqual(['order', 'payment', 'user']);
+    expect(await services('service:slo_slow_ratio:ratio_rate5m >= 0')).toEqual(['order', 'payment', 'user']);
+    // The objectives count what users asked: fewer requests than the services answered in all.
+    const all = await query('sum by (service) (rate(http_requests_total[5m])) - on (service) service:slo_requests:rate5m');
+    for (const sample of all.data!.result as { value: [number, string] }[]) expect(Number(sample.value[1])).toBeGreaterThan(0);
+  });
+
+  it('publishes the saturation metrics each alert reads: database pools of the three services, the payment outbox', async () => {
+    const services = async (promql: string) =>
+      ((await query(promql)).data?.result as { metric: { service: string } }[] | undefined)?.map((r) => r.metric.service).sort() ?? [];
+    expect(await services('db_pool_waiting_clients')).toEqual(['order', 'payment', 'user']);
+    expect(await services('db_pool_clients{state="max"} > 0')).toEqual(['order', 'payment', 'user']);
+    expect(await services('nodejs_eventloop_lag_p99_seconds')).toEqual(['order', 'payment', 'user']);
+    expect(await services('payment_outbox_oldest_undelivered_age_seconds')).toEqual(['payment']);
+    expect(await services('order_reconciliation_findings_total')).toEqual(expect.arrayContaining(['order']));
   });
 
   it('scrapes every target: the three services, the nginx exporter and Prometheus itself', async () => {
     const targets = await targetsUp();
     expect(targets.map((t) => `${t.labels.job} ${t.health} ${t.lastError}`).sort()).toEqual([
+      'alertmanager up ',
       'nginx up ',
       'order up ',
       'payment up ',
@@ -222,13 +294,15 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     expect(nginxUp.data?.result).toEqual([expect.objectContaining({ value: [expect.any(Number), '1'] })]);
   });
 
-  it(`loads all ${ALERTS.length} alert rules from the shipped alerts.yml and evaluates each without error`, async () => {
+  it(`loads all ${RULES.length} rules (${ALERTS.length} alerts) from the shipped rule files and evaluates each without error`, async () => {
     type Rules = { data: { groups: { name: string; rules: { name: string; health: string; lastError?: string; type: string }[] }[] } };
     const loaded = await eventually(
       async () => ((await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as Rules).data.groups.flatMap((g) => g.rules),
-      (rules) => rules.length === ALERTS.length && rules.every((r) => r.health === 'ok'),
+      (rules) => rules.length === RULES.length && rules.every((r) => r.health === 'ok'),
     );
-    expect(loaded.map((r) => `${r.name} ${r.type} ${r.health} ${r.lastError ?? ''}`.trim()).sort()).toEqual(ALERTS.map((r) => `${r.alert} alerting ok`).sort());
+    expect(loaded.map((r) => `${r.name} ${r.type} ${r.health} ${r.lastError ?? ''}`.trim()).sort()).toEqual(
+      RULES.map((r) => (r.alert ? `${r.alert} alerting ok` : `${r.record} recording ok`)).sort(),
+    );
     // A healthy system: the availability alerts are quiet.
     type Alerts = { data: { alerts: { labels: { alertname: string } }[] } };
     const active = ((await (await fetch(`${prometheusUrl}/api/v1/alerts`)).json()) as Alerts).data.alerts.map((a) => a.labels.alertname);
@@ -309,6 +383,22 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     expect((await values('runtime.json', 'Restarts')).map((r) => `${r.service} ${r.value}`).sort()).toEqual(['order 0', 'payment 0', 'user 0']);
     const clientErrors = Object.fromEntries((await values('overview.json', 'Client error ratio (4xx)')).map((r) => [r.service, r.value]));
     expect(clientErrors.user).toBeGreaterThan(0);
+  });
+
+  // Last: waiting for the first notification lets the traffic's rates of the tests above decay.
+  it('routes pages, tickets and the Watchdog heartbeat as alertmanager.yml says, and delivers the Watchdog through a real Alertmanager', async () => {
+    const config = join(MONITORING, 'alertmanager.yml');
+    expect((await run(AMTOOL, ['check-config', config])).stdout).toMatch(/SUCCESS/);
+    const route = async (...labels: string[]) => (await run(AMTOOL, ['config', 'routes', 'test', `--config.file=${config}`, ...labels])).stdout.trim();
+    expect(await route('alertname=ErrorBudgetBurn', 'severity=critical', 'service=order')).toBe('page');
+    expect(await route('alertname=LatencyBudgetBurn', 'severity=warning', 'service=order')).toBe('ticket');
+    expect(await route('alertname=Watchdog', 'severity=none')).toBe('heartbeat');
+    const heartbeat = await eventually(
+      async () => notifications.find((n) => n.path === '/heartbeat'),
+      Boolean,
+      60_000,
+    );
+    expect(heartbeat?.body).toMatchObject({ receiver: 'heartbeat', alerts: [expect.objectContaining({ labels: expect.objectContaining({ alertname: 'Watchdog' }) })] });
   });
 });
 
