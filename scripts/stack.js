@@ -42,10 +42,26 @@ function renderTemplate(text, variables) {
   return text.replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (match, name) => (name in variables ? String(variables[name]) : match));
 }
 
+/** `set_real_ip_from` for each address or CIDR of a comma- or space-separated list. */
+function realIpFrom(list = '') {
+  return list
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((address) => {
+      if (!/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(address)) throw new Error(`GATEWAY_TRUSTED_PROXIES: "${address}" is not an IP address or CIDR range`);
+      return `set_real_ip_from ${address};`;
+    })
+    .join(' ');
+}
+
 function gatewayVariables(env, upstreams, dir) {
+  // The local gateway answers this machine only, unless GATEWAY_HOST says otherwise (0.0.0.0: every interface).
+  const host = env.GATEWAY_HOST ?? '127.0.0.1';
+  const tlsPort = env.GATEWAY_TLS_PORT ?? '8443';
+  const redirect = env.GATEWAY_HTTPS_REDIRECT ?? 'off';
   return {
-    GATEWAY_PORT: env.GATEWAY_PORT ?? '8080',
-    GATEWAY_TLS_PORT: env.GATEWAY_TLS_PORT ?? '8443',
+    GATEWAY_PORT: `${host}:${env.GATEWAY_PORT ?? '8080'}`,
+    GATEWAY_TLS_PORT: `${host}:${tlsPort}`,
     GATEWAY_STATUS_LISTEN: `127.0.0.1:${env.GATEWAY_STATUS_PORT ?? '8081'}`,
     GATEWAY_INTERNAL_LISTEN: `127.0.0.1:${env.GATEWAY_INTERNAL_PORT ?? '8082'}`,
     GATEWAY_TLS_CERT: env.GATEWAY_TLS_CERT ?? join(dir, 'certs', 'gateway.crt'),
@@ -57,12 +73,22 @@ function gatewayVariables(env, upstreams, dir) {
     GATEWAY_LOGIN_RATE_BURST: env.GATEWAY_LOGIN_RATE_BURST ?? '5',
     // Equal to the services' own limit: a larger body reaching a service would be cut off mid-send.
     GATEWAY_BODY_LIMIT: env.GATEWAY_BODY_LIMIT ?? '100k',
+    GATEWAY_CONN_LIMIT: env.GATEWAY_CONN_LIMIT ?? '100',
+    GATEWAY_CLIENT_TIMEOUT: env.GATEWAY_CLIENT_TIMEOUT ?? '10s',
+    // `on` redirects to this gateway's own HTTPS port, which is not 443 on a workstation.
+    GATEWAY_HTTPS_REDIRECT: redirect === 'on' ? tlsPort : redirect,
+    GATEWAY_REAL_IP_FROM: realIpFrom(env.GATEWAY_TRUSTED_PROXIES),
     GATEWAY_HTML_ROOT: join(ROOT, 'nginx', 'html'),
     GATEWAY_ACCESS_LOG: env.GATEWAY_ACCESS_LOG ?? join(dir, 'access.log'),
     USER_UPSTREAM_SERVERS: upstreams.user,
     ORDER_UPSTREAM_SERVERS: upstreams.order,
     PAYMENT_UPSTREAM_SERVERS: upstreams.payment,
   };
+}
+
+/** The port of a `listen` address (`127.0.0.1:8080` or `8080`). */
+function portOf(listen) {
+  return String(listen).split(':').pop();
 }
 
 /** Renders every template into a private folder with a main nginx.conf that needs no root. */
@@ -244,8 +270,8 @@ async function startStack(options = {}) {
   if (nginx) {
     const ports = gatewayVariables(env, {}, '');
     for (const [name, port] of [
-      ['GATEWAY_PORT', ports.GATEWAY_PORT],
-      ['GATEWAY_TLS_PORT', ports.GATEWAY_TLS_PORT],
+      ['GATEWAY_PORT', portOf(ports.GATEWAY_PORT)],
+      ['GATEWAY_TLS_PORT', portOf(ports.GATEWAY_TLS_PORT)],
       ['GATEWAY_STATUS_PORT', ports.GATEWAY_STATUS_LISTEN.split(':')[1]],
       ['GATEWAY_INTERNAL_PORT', ports.GATEWAY_INTERNAL_LISTEN.split(':')[1]],
     ]) {
@@ -273,7 +299,7 @@ async function startStack(options = {}) {
       const child = spawn(nginx, ['-c', conf, '-p', join(dir, 'gateway'), '-e', join(dir, 'gateway', 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
       pipeOutput(child, 'gateway', log);
       children.push(child);
-      gateway = { url: `http://127.0.0.1:${variables.GATEWAY_PORT}`, tlsUrl: `https://localhost:${variables.GATEWAY_TLS_PORT}`, process: child, dir: join(dir, 'gateway'), variables, conf };
+      gateway = { url: `http://127.0.0.1:${portOf(variables.GATEWAY_PORT)}`, tlsUrl: `https://localhost:${portOf(variables.GATEWAY_TLS_PORT)}`, process: child, dir: join(dir, 'gateway'), variables, conf };
       const errorLog = () => fileTail(join(dir, 'gateway', 'error.log'));
       await Promise.race([waitFor(`${gateway.url}/health`, Date.now() + 15_000, undefined, gaveUp), exitOf(child, 'the nginx gateway', errorLog)]).catch((error) => {
         throw new Error(error.message.includes('exited') ? error.message : `${error.message}: ${errorLog()}`);

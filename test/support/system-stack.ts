@@ -56,6 +56,7 @@ export async function startSystemStack(options: { replicas?: number; env?: Recor
       GATEWAY_RATE_BURST: '10000',
       GATEWAY_LOGIN_RATE_LIMIT: '10000r/s',
       GATEWAY_LOGIN_RATE_BURST: '10000',
+      GATEWAY_CONN_LIMIT: '10000',
       PAYMENT_EVENTS_POLL_MS: '200',
       ...options.env,
     },

@@ -222,6 +222,10 @@ describe('docker-compose.yml', () => {
       GATEWAY_LOGIN_RATE_LIMIT: '2r/s',
       GATEWAY_LOGIN_RATE_BURST: '5',
       GATEWAY_BODY_LIMIT: '100k',
+      GATEWAY_CONN_LIMIT: '100',
+      GATEWAY_CLIENT_TIMEOUT: '10s',
+      GATEWAY_HTTPS_REDIRECT: 'on',
+      GATEWAY_REAL_IP_FROM: '',
     });
     // Each upstream re-resolves its service through Docker's DNS, so a recreated container is found.
     for (const app of Object.keys(APPS) as App[]) {
@@ -239,6 +243,8 @@ describe('docker-compose.yml', () => {
       'GATEWAY_LOGIN_RATE_BURST',
       'GATEWAY_BODY_LIMIT',
       'GATEWAY_RATE_LIMIT_ENABLED',
+      'GATEWAY_CONN_LIMIT',
+      'GATEWAY_CLIENT_TIMEOUT',
     ]) {
       expect(`${name}=${env[name]}`).toBe(`${name}=${local[name as keyof typeof local]}`);
     }

@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { connect as netConnect, Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { promisify } from 'node:util';
 import { IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
@@ -9,6 +12,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../support/accounts';
 import { freePort } from '../support/spawned-service';
+import { limitedByGateway, rawRequest, RawResponse, SecondGateway, startSecondGateway } from '../support/second-gateway';
 import { RunningStack, startSystemStack } from '../support/system-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,6 +29,51 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': expect.stringContaining("default-src 'self'"),
+  'x-request-id': expect.any(String),
+};
+
+/** `openssl s_client` against the gateway's TLS port: its output, and whether a session was established. */
+async function openssl(port: number, ...args: string[]): Promise<{ connected: boolean; output: string }> {
+  const run = promisify(execFile);
+  try {
+    const { stdout, stderr } = await run('sh', ['-c', `openssl s_client -connect 127.0.0.1:${port} -servername localhost ${args.join(' ')} </dev/null`], {
+      timeout: 10_000,
+    });
+    return { connected: /Cipher is (?!\(NONE\))\S+/.test(stdout), output: stdout + stderr };
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    return { connected: false, output: stdout + stderr };
+  }
+}
+
+/** Resolves with the milliseconds until the gateway closed the socket, or with `open` after `waitMs`. */
+function closedWithin(socket: Socket, waitMs: number): Promise<number | 'open'> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve('open');
+    }, waitMs);
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(Date.now() - started);
+    });
+  });
+}
+
+function connectFrom(port: number, localAddress: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -244,6 +293,265 @@ describe('the system through the nginx gateway', () => {
     });
   });
 
+  it('listens on the loopback interface only, as npm start runs it', async () => {
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+    expect(outside).toBeDefined();
+    for (const port of [new URL(system.gatewayUrl).port, String(system.tlsPort)]) {
+      const reached = await new Promise<string>((resolve) => {
+        const socket = netConnect({ host: outside!, port: Number(port) }, () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+      expect(`${outside}:${port} ${reached}`).toBe(`${outside}:${port} ECONNREFUSED`);
+    }
+  });
+
+  describe('the credential routes under the strict limit, however the path is spelt (2 r/s, burst 5 per address)', () => {
+    let second: SecondGateway;
+    let address = 10;
+    /** Each spelling from its own loopback address, so that none spends another's budget. */
+    const nextAddress = () => `127.0.0.${address++}`;
+
+    beforeAll(async () => {
+      second = await startSecondGateway(system);
+    });
+
+    afterAll(() => second?.stop());
+
+    /** Those of twelve quick requests that reached a handler: neither limited by the gateway nor without a route. */
+    async function passed(method: string, path: string, options: { headers?: Record<string, string>; body?: unknown }): Promise<RawResponse[]> {
+      const localAddress = nextAddress();
+      const answers: RawResponse[] = [];
+      for (let i = 0; i < 12; i++) answers.push(await rawRequest(second.port, method, path, { ...options, localAddress }));
+      return answers.filter((answer) => !limitedByGateway(answer) && answer.status !== 404);
+    }
+
+    it.each([
+      '/users/login',
+      '/users/login/',
+      '/users/login//',
+      '//users/login',
+      '/users//login',
+      '/users/./login',
+      '/users/x/../login',
+      '/users/%6Cogin',
+      '/users/%6cogin/',
+      '/USERS/login',
+      '/users/LOGIN',
+      '/users/Login/',
+    ])('lets at most the burst of wrong-password logins to POST %s reach the login handler', async (path) => {
+      const answers = await passed('POST', path, { body: { username: jane.username, password: 'guess-guess' } });
+      expect(answers.length).toBeLessThanOrEqual(7);
+      for (const answer of answers) expect(answer.status).toBe(401);
+    });
+
+    it.each(['/users', '/users/', '//users', '/users/register', '/users/register/', '/users/%72egister'])(
+      'lets at most the burst of registrations to POST %s reach the handler',
+      async (path) => {
+        const answers = await passed('POST', path, { body: { username: 'x' } });
+        expect(answers.length).toBeLessThanOrEqual(7);
+      },
+    );
+
+    it.each(['/users/me', '/users/me/', '//users/me', '/users/%6De'])(
+      'lets at most the burst of password changes to PATCH %s reach the handler',
+      async (path) => {
+        const answers = await passed('PATCH', path, {
+          headers: bearer(jane.accessToken),
+          body: { password: 'a-new-long-passphrase', current_password: 'not-the-current-one' },
+        });
+        expect(answers.length).toBeLessThanOrEqual(7);
+        expect(answers.every((answer) => answer.status !== 200)).toBe(true);
+      },
+    );
+
+    it('does not let a client buy a fresh budget with a forged X-Forwarded-For when no proxy is trusted', async () => {
+      const localAddress = nextAddress();
+      const answers: RawResponse[] = [];
+      for (let i = 0; i < 12; i++) {
+        answers.push(
+          await rawRequest(second.port, 'POST', '/users/login', {
+            localAddress,
+            headers: { 'x-forwarded-for': `203.0.113.${i + 1}`, 'x-real-ip': `203.0.113.${i + 1}` },
+            body: { username: jane.username, password: 'guess-guess' },
+          }),
+        );
+      }
+      expect(answers.filter(limitedByGateway).length).toBeGreaterThanOrEqual(5);
+    });
+  });
+
+  describe('behind a trusted proxy (GATEWAY_TRUSTED_PROXIES=127.0.0.2)', () => {
+    let second: SecondGateway;
+    const login = (localAddress: string, forwardedFor: string) =>
+      rawRequest(second.port, 'POST', '/users/login', {
+        localAddress,
+        headers: { 'x-forwarded-for': forwardedFor },
+        body: { username: jane.username, password: 'guess-guess' },
+      });
+
+    beforeAll(async () => {
+      second = await startSecondGateway(system, { GATEWAY_TRUSTED_PROXIES: '127.0.0.2' });
+    });
+
+    afterAll(() => second?.stop());
+
+    it("limits each client by the address the proxy reports, not by the proxy's own address", async () => {
+      const first: RawResponse[] = [];
+      for (let i = 0; i < 12; i++) first.push(await login('127.0.0.2', '198.51.100.1'));
+      expect(first.filter(limitedByGateway).length).toBeGreaterThanOrEqual(5);
+      // Another client through the same proxy has its whole burst.
+      const other: RawResponse[] = [];
+      for (let i = 0; i < 5; i++) other.push(await login('127.0.0.2', '198.51.100.2'));
+      expect(other.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401]);
+    });
+
+    it('keys on the last address the trusted proxy appended, not on what the client wrote before it', async () => {
+      const answers: RawResponse[] = [];
+      for (let i = 0; i < 12; i++) answers.push(await login('127.0.0.2', `192.0.2.${i + 1}, 198.51.100.3`));
+      expect(answers.filter(limitedByGateway).length).toBeGreaterThanOrEqual(5);
+    });
+
+    it('ignores X-Forwarded-For from an address that is not a trusted proxy', async () => {
+      const answers: RawResponse[] = [];
+      for (let i = 0; i < 12; i++) answers.push(await login('127.0.0.3', `198.51.100.${100 + i}`));
+      expect(answers.filter(limitedByGateway).length).toBeGreaterThanOrEqual(5);
+    });
+  });
+
+  describe('slow clients (GATEWAY_CLIENT_TIMEOUT=1s, GATEWAY_CONN_LIMIT=2)', () => {
+    let second: SecondGateway;
+
+    beforeAll(async () => {
+      second = await startSecondGateway(system, { GATEWAY_CLIENT_TIMEOUT: '1s', GATEWAY_CONN_LIMIT: '2' });
+    });
+
+    afterAll(() => second?.stop());
+
+    it('closes a connection whose request headers never finish', async () => {
+      const socket = await connectFrom(second.port, '127.0.0.40');
+      socket.write('GET /users/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+      expect(await closedWithin(socket, 5_000)).toBeLessThan(4_000);
+    });
+
+    it('closes a connection whose request body never finishes', async () => {
+      const socket = await connectFrom(second.port, '127.0.0.41');
+      socket.write('POST /users/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"username":');
+      expect(await closedWithin(socket, 5_000)).toBeLessThan(4_000);
+    });
+
+    it('answers 429 to a third request from an address with two requests still being received', async () => {
+      const slow = await Promise.all([connectFrom(second.port, '127.0.0.42'), connectFrom(second.port, '127.0.0.42')]);
+      for (const socket of slow) {
+        socket.on('error', () => undefined);
+        socket.write('POST /users/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{');
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      try {
+        const third = await rawRequest(second.port, 'GET', '/users/health', { localAddress: '127.0.0.42' });
+        expect(third.status).toBe(429);
+        expect(limitedByGateway(third)).toBe(true);
+        expect((await rawRequest(second.port, 'GET', '/users/health', { localAddress: '127.0.0.43' })).status).toBe(200);
+      } finally {
+        slow.forEach((socket) => socket.destroy());
+      }
+    });
+  });
+
+  describe("the gateway's own answers", () => {
+    let second: SecondGateway;
+
+    beforeAll(async () => {
+      second = await startSecondGateway(system);
+    });
+
+    afterAll(() => second?.stop());
+
+    it('carry the same security headers as proxied responses (404, 413, 414, 400, 429)', async () => {
+      const answers: Record<string, RawResponse> = {
+        404: await rawRequest(second.port, 'GET', '/nothing'),
+        413: await rawRequest(second.port, 'POST', '/users', { body: { x: 'y'.repeat(1024 * 1024) } }),
+        414: await rawRequest(second.port, 'GET', `/orders/${'a'.repeat(10_000)}`),
+        400: await rawRequest(second.port, 'GET', '/orders', { headers: { 'x-padding': 'a'.repeat(10_000) } }),
+      };
+      for (let i = 0; i < 12 && !answers[429]; i++) {
+        const answer = await rawRequest(second.port, 'POST', '/users/login', { localAddress: '127.0.0.50', body: { username: 'x', password: 'y' } });
+        if (limitedByGateway(answer)) answers[429] = answer;
+      }
+      for (const [status, answer] of Object.entries(answers)) {
+        expect(`${answer.status}`).toBe(status);
+        expect(answer.headers).toMatchObject(SECURITY_HEADERS);
+        expect(JSON.parse(answer.text)).toMatchObject({ statusCode: Number(status), requestId: answer.headers['x-request-id'] });
+      }
+      expect(answers[429].headers['retry-after']).toBe('1');
+    });
+
+    it.each(['/nothing/a"b\\c', '/nothing/%22%7D,%22statusCode%22:200,%22x%22:%22', '/nothing/%5C%22', '/nothing/\u00e9%C3'])(
+      'answers %s with a 404 whose body is JSON with exactly its four fields',
+      async (path) => {
+        const answer = await rawRequest(second.port, 'GET', path);
+        expect(answer.status).toBe(404);
+        const body = JSON.parse(answer.text);
+        expect(Object.keys(body).sort()).toEqual(['error', 'message', 'requestId', 'statusCode']);
+        expect(body).toMatchObject({ statusCode: 404, error: 'Not Found', requestId: answer.headers['x-request-id'] });
+      },
+    );
+  });
+
+  describe('HTTPS', () => {
+    it('follows the Mozilla intermediate profile: TLS 1.1 and CBC or non-forward-secret ciphers refused, no session tickets', async () => {
+      expect((await openssl(system.tlsPort, '-tls1_2')).connected).toBe(true);
+      expect((await openssl(system.tlsPort, '-tls1_3')).connected).toBe(true);
+      expect((await openssl(system.tlsPort, '-tls1_1', '-cipher', "'DEFAULT@SECLEVEL=0'")).connected).toBe(false);
+      for (const cipher of ['AES128-SHA', 'AES256-GCM-SHA384', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384']) {
+        expect(`${cipher}: ${(await openssl(system.tlsPort, '-tls1_2', '-cipher', cipher)).connected}`).toBe(`${cipher}: false`);
+      }
+      const session = await openssl(system.tlsPort, '-tls1_2');
+      expect(session.output).not.toMatch(/TLS session ticket:/);
+    });
+
+    describe('with GATEWAY_HTTPS_REDIRECT=on', () => {
+      let second: SecondGateway;
+
+      beforeAll(async () => {
+        second = await startSecondGateway(system, { GATEWAY_HTTPS_REDIRECT: 'on' });
+      });
+
+      afterAll(() => second?.stop());
+
+      it('redirects plain HTTP to HTTPS with the path, the query and the method kept (308)', async () => {
+        for (const method of ['GET', 'POST']) {
+          const answer = await rawRequest(second.port, method, '/users/health?probe=1');
+          expect(answer.status).toBe(308);
+          expect(answer.headers.location).toBe(`https://127.0.0.1:${second.tlsPort}/users/health?probe=1`);
+          expect(answer.headers['strict-transport-security']).toBeUndefined();
+        }
+      });
+
+      it("keeps the gateway's own /health on plain HTTP, for probes", async () => {
+        expect((await rawRequest(second.port, 'GET', '/health')).status).toBe(200);
+      });
+
+      it('answers HTTPS with HSTS, on its own error pages too', async () => {
+        for (const [path, status] of [
+          ['/users/health', 200],
+          ['/nothing', 404],
+        ] as const) {
+          const res = await new Promise<IncomingMessage>((resolve, reject) =>
+            httpsGet({ host: '127.0.0.1', port: second.tlsPort, path, servername: 'localhost', rejectUnauthorized: false }, resolve).on('error', reject),
+          );
+          res.resume();
+          expect(res.statusCode).toBe(status);
+          expect(res.headers['strict-transport-security']).toMatch(/max-age=(\d{8,})/);
+        }
+      });
+    });
+  });
+
   describe('in a real browser (Chromium)', () => {
     let browser: Browser;
 
@@ -316,6 +624,16 @@ describe('the system through the nginx gateway', () => {
     const res = await gw.get('/payments').set(bearer(jane.accessToken)).set('X-Request-Id', 'down-check-1').expect(503);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.stringContaining('/payments'), requestId: 'down-check-1' });
+    expect(res.headers).toMatchObject(SECURITY_HEADERS);
+    const crafted = await rawRequest(Number(new URL(system.gatewayUrl).port), 'GET', '/payments/%22,%22statusCode%22:200,%22x%22:%22%5C');
+    expect(crafted.status).toBe(503);
+    expect(JSON.parse(crafted.text)).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringContaining('/payments'),
+      requestId: expect.any(String),
+    });
+    expect(crafted.headers).toMatchObject(SECURITY_HEADERS);
     await gw.get('/users/me').set(bearer(jane.accessToken)).expect(200);
     await gw.get('/orders').set(bearer(jane.accessToken)).expect(200);
   });

@@ -21,7 +21,7 @@ export interface ServiceDefinition {
 /** Builds the application exactly as production runs it, without listening: e2e tests use this too. */
 export async function createServiceApp(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const config = serviceConfig() as ServiceConfig;
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, createFastifyAdapter(config.BODY_LIMIT_BYTES), {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, createFastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustedProxies: config.TRUSTED_PROXIES }), {
     bufferLogs: true,
     abortOnError: false,
     // Fastify's own JSON parser (installed with our checks) only: Nest would add a form-body parser.

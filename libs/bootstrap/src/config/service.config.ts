@@ -1,8 +1,10 @@
 import { ConfigType } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { envConfig } from './env';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+const TRUSTED_PROXY = String.raw`(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(?:/\d{1,3})?)`;
+const TRUSTED_PROXIES_LIST = new RegExp(String.raw`^\s*${TRUSTED_PROXY}(?:\s*,\s*${TRUSTED_PROXY})*\s*$`);
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 class ServiceEnv {
@@ -17,6 +19,13 @@ class ServiceEnv {
 
   @IsString()
   HOST: string = '0.0.0.0';
+
+  /**
+   * Peers whose X-Forwarded-For the service believes (the gateway's addresses): addresses, CIDR
+   * ranges or proxy-addr's names (loopback, linklocal, uniquelocal), comma-separated.
+   */
+  @Matches(TRUSTED_PROXIES_LIST, { message: 'TRUSTED_PROXIES must be a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal' })
+  TRUSTED_PROXIES: string = 'loopback';
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

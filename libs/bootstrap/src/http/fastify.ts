@@ -7,15 +7,36 @@ import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
-export function createFastifyAdapter(bodyLimit: number): FastifyAdapter {
+/**
+ * Idle keep-alive connections stay open longer than nginx keeps its upstream connections
+ * (`keepalive_timeout 60s` in the gateway's upstreams): the side that closes first must be nginx,
+ * or it may send a request on a socket the service is closing at that moment, and the client gets a 502.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** A socket silent this long is dropped; longer than keep-alive, which would otherwise be cut short. */
+export const CONNECTION_TIMEOUT_MS = 70_000;
+/** The whole request (headers and body) must arrive within this; nginx sends it buffered, at once. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+export interface FastifyAdapterOptions {
+  bodyLimit: number;
+  /** Peers allowed to say who the client is in X-Forwarded-For: the gateway only. */
+  trustedProxies: string;
+}
+
+export function createFastifyAdapter({ bodyLimit, trustedProxies }: FastifyAdapterOptions): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit,
-    trustProxy: true,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    trustProxy: trustedProxies,
+    // The gateway matches its limits in any case; routes here stay case-sensitive (/USERS/login is no route).
+    routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     genReqId: requestIdFor,
     requestIdHeader: false,
-    // Keep-alive from nginx must outlive nginx's own idle timeout, or it meets closed sockets.
-    keepAliveTimeout: 65_000,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Malformed URLs and over-long path parameters, answered in the one error shape.
