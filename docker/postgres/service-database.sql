@@ -23,8 +23,15 @@ SELECT :'role' LIKE 'pg\_%' OR :'role' = current_user OR EXISTS (SELECT FROM pg_
   DO $$ BEGIN RAISE EXCEPTION 'service-database: a service must connect as a role of its own, not as a superuser or the administrator'; END $$;
 \endif
 
+SELECT rolsuper AS administrator_is_superuser FROM pg_roles WHERE rolname = current_user \gset
 SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L', :'role', :'password') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'password') \gexec
+\if :administrator_is_superuser
+  SELECT format('ALTER ROLE %I WITH NOSUPERUSER NOREPLICATION NOBYPASSRLS', :'role') \gexec
+\else
+  -- A CREATEROLE administrator (managed PostgreSQL) gives a database away only to a role it belongs to.
+  SELECT format('GRANT %I TO %I', :'role', current_user) WHERE NOT pg_has_role(current_user, :'role', 'MEMBER') \gexec
+\endif
 \unset password
 
 SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec

@@ -156,6 +156,27 @@ describe('docker/postgres/init-databases.sh on a real PostgreSQL', () => {
     }
   });
 
+  it('works for an administrator that is no superuser, only CREATEROLE and CREATEDB, as managed PostgreSQL gives', async () => {
+    const administrator = `test_${suffix}_admin`;
+    const role = `test_${suffix}_extra_service`;
+    const database = `test_${suffix}_extras`;
+    const file = join(dir, 'extra_database_url');
+    writeFileSync(file, `postgres://${role}:${randomBytes(24).toString('hex')}@${server.host}/${database}`);
+    await admin.query(`CREATE ROLE "${administrator}" LOGIN CREATEROLE CREATEDB`);
+    try {
+      await run('sh', [INIT], { env: { ...shellEnv([file]), POSTGRES_USER: administrator } });
+      const { rows } = await admin.query(`SELECT pg_get_userbyid(datdba) AS owner, rolsuper FROM pg_database, pg_roles WHERE datname = $1 AND rolname = $2`, [
+        database,
+        role,
+      ]);
+      expect(rows).toEqual([{ owner: role, rolsuper: false }]);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.query(`DROP ROLE IF EXISTS "${administrator}"`);
+    }
+  });
+
   it('refuses a URL that names the superuser, and one that is not a service URL, naming no password', async () => {
     const superuser = join(dir, 'superuser_url');
     writeFileSync(superuser, `postgres://${decodeURIComponent(server.username) || 'postgres'}:pw123@postgres:5432/${roles[0].database}`);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { K8S, K8sObject, clone, containersOf, kustomize, loadYaml, named, podSpecOf, workloads } from './support/manifests';
-import { mainContainer, secretFile, secretSource } from './support/rules';
+import { K8S, K8sObject, ROOT, clone, containersOf, kustomize, loadYaml, named, podSpecOf, workloads } from './support/manifests';
+import { evaluate, podOf } from './support/network-policy';
+import { imageProblems, mainContainer, resourceProblems, sandboxProblems, secretFile, secretSource } from './support/rules';
+import { schemaProblems } from './support/schemas';
 import { SECRET_NAME, URL_WITH_PASSWORD } from './support/secrets';
 
 /**
@@ -66,6 +68,49 @@ describe.each(OVERLAYS)('the %s overlay: secrets', (overlay) => {
 
   it('puts no secret value in any rendered object: no literal secret variable, no URL with a password', () => {
     expect(secretLiterals(everything(overlay))).toEqual([]);
+  });
+});
+
+describe.each(OVERLAYS)("the %s overlay's database kustomization: each service's role, made by a Job", (overlay) => {
+  const database = () => kustomize(join(K8S, 'overlays', overlay, 'database'));
+  const job = () => named(database(), 'Job', 'database-roles');
+
+  it('renders a schema-valid, locked-down Job with requests and limits, on a pinned image, in the namespace', () => {
+    expect(schemaProblems(database())).toEqual([]);
+    expect([...sandboxProblems(job()), ...resourceProblems(job()), ...imageProblems(job())]).toEqual([]);
+    expect(new Set(database().map((object) => object.metadata.namespace))).toEqual(
+      new Set([named(everything(overlay), 'Deployment', 'user').metadata.namespace]),
+    );
+  });
+
+  it('runs docker/postgres/service-database.sql as it is, for the DATABASE_URL of every service', () => {
+    const container = mainContainer(job());
+    const pod = podSpecOf(job())!;
+    const sqlVolume = pod.volumes!.find((volume) => volume.configMap)!;
+    const configMap = named(database(), 'ConfigMap', sqlVolume.configMap!.name);
+    expect(configMap.data!['service-database.sql']).toBe(readFileSync(join(ROOT, 'docker', 'postgres', 'service-database.sql'), 'utf8'));
+    const sqlMount = container.volumeMounts!.find((mount) => mount.name === sqlVolume.name)!;
+    const script = [...(container.command ?? []), ...(container.args ?? [])].join(' ');
+    expect(script).toContain(`-f ${sqlMount.mountPath}/service-database.sql`);
+    const urls = pod.volumes!.find((volume) => volume.secret?.secretName === 'nest-commerce-secrets')!;
+    const urlMount = container.volumeMounts!.find((mount) => mount.name === urls.name)!;
+    expect(script).toContain(`for file in ${urlMount.mountPath}/*`);
+    const serviceKeys = (Object.keys(SERVICES) as App[]).map(
+      (app) => secretSource(named(everything(overlay), 'Deployment', app), mainContainer(named(everything(overlay), 'Deployment', app)), 'DATABASE_URL')!.key,
+    );
+    expect(urls.secret!.items!.map((item) => item.key).sort()).toEqual(serviceKeys.sort());
+    // The administrator comes from a Secret of its own, which no service mounts.
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'nest-commerce-postgres-admin' } }]);
+    expect(JSON.stringify(workloads(everything(overlay)))).not.toContain('nest-commerce-postgres-admin');
+  });
+
+  it('reaches its database under the namespace default-deny, and nothing else reaches it', () => {
+    const objects = [...everything(overlay), ...database()];
+    const pod = podOf(job());
+    const postgres = { kind: 'external', name: 'postgres', ip: '10.200.0.5' } as const;
+    expect(evaluate(objects, { from: pod, to: postgres, port: 5432 }).allowed).toBe(true);
+    expect(evaluate(objects, { from: pod, to: podOf(named(objects, 'Deployment', 'user')), port: 3001 }).allowed).toBe(false);
+    expect(evaluate(objects, { from: podOf(named(objects, 'Deployment', 'gateway')), to: pod, port: 5432 }).allowed).toBe(false);
   });
 });
 
