@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-vali
 import { envConfig } from './env';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
-const TRUSTED_PROXY = String.raw`(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(?:/\d{1,3})?)`;
+const TRUSTED_PROXY = String.raw`(?:loopback|linklocal|uniquelocal|(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f.:]*)(?:/\d{1,3})?)`;
 const TRUSTED_PROXIES_LIST = new RegExp(String.raw`^\s*${TRUSTED_PROXY}(?:\s*,\s*${TRUSTED_PROXY})*\s*$`);
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
