@@ -10,6 +10,12 @@ export interface Instance {
   process: ChildProcess;
 }
 
+/** A process the stack started: its label in logs and its last log lines. */
+export interface LabelledProcess extends ChildProcess {
+  label: string;
+  tail(): string;
+}
+
 export interface Gateway {
   url: string;
   tlsUrl: string;
@@ -35,9 +41,16 @@ export function startStack(options?: {
   log?: (label: string, line: string) => void;
   logDir?: string;
   progress?: (message: string) => void;
+  signal?: AbortSignal;
+  detached?: boolean;
+  onSpawn?: (child: LabelledProcess) => void;
 }): Promise<Stack>;
 export function renderTemplate(text: string, variables: Record<string, string>): string;
-export function gatewayVariables(env: Record<string, string | undefined>, upstreams: Record<'user' | 'order' | 'payment', string>, dir: string): Record<string, string>;
+export function gatewayVariables(
+  env: Record<string, string | undefined>,
+  upstreams: Record<'user' | 'order' | 'payment', string>,
+  dir: string,
+): Record<string, string>;
 export function renderGateway(dir: string, variables: Record<string, string>): string;
 export function findNginx(): string | undefined;
 export function builtEntry(app: string): string;

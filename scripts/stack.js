@@ -193,7 +193,9 @@ async function waitFor(url, deadline, isUp = (r) => r.ok, gaveUp = () => false) 
 /**
  * Starts the system. Options: replicas (per service), env (extra environment for everything),
  * gateway (false to skip nginx), dir (private runtime folder), log(label, line) or logDir (files),
- * progress(message).
+ * progress(message), signal (an AbortSignal that ends a start in progress: what was started is
+ * stopped and the promise rejects), detached (each process in its own process group, so that
+ * only the caller gets the terminal's signals and decides how everything stops), onSpawn(child).
  */
 async function startStack(options = {}) {
   const env = { ...process.env, ...options.env };
@@ -201,6 +203,7 @@ async function startStack(options = {}) {
   const dir = resolve(options.dir ?? join(ROOT, '.run'));
   const log = options.log ?? (() => undefined);
   const progress = options.progress ?? (() => undefined);
+  const onSpawn = options.onSpawn ?? (() => undefined);
   const children = [];
   const instances = {};
   if (options.logDir) mkdirSync(options.logDir, { recursive: true });
@@ -224,13 +227,14 @@ async function startStack(options = {}) {
   env.GATEWAY_INTERNAL_PORT ??= String(await freePort());
   const direct = (app) => (balanced ? `http://127.0.0.1:${env.GATEWAY_INTERNAL_PORT}` : `http://127.0.0.1:${instances[app][0].port}`);
   const startInstance = (instance) => {
+    // The services reach the instances started here, whatever .env says for a service run alone.
     const instanceEnv = {
       ...env,
       PORT: String(instance.port),
       HOST: '127.0.0.1',
-      USER_SERVICE_URL: env.USER_SERVICE_URL ?? direct('user'),
-      PAYMENT_SERVICE_URL: env.PAYMENT_SERVICE_URL ?? direct('payment'),
-      ORDER_SERVICE_URL: env.ORDER_SERVICE_URL ?? direct('order'),
+      USER_SERVICE_URL: direct('user'),
+      PAYMENT_SERVICE_URL: direct('payment'),
+      ORDER_SERVICE_URL: direct('order'),
       DATA_DIR: env.DATA_DIR ?? join(ROOT, '.data'),
     };
     if (instance.databaseUrl) instanceEnv.DATABASE_URL = instance.databaseUrl;
@@ -238,8 +242,11 @@ async function startStack(options = {}) {
     const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
     // With logDir, output goes straight to files: piping it through this process would cost CPU under load.
     const output = options.logDir ? openSync(join(options.logDir, `${label}.log`), 'a') : 'pipe';
-    const child = spawn(process.execPath, [builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', output, output] });
+    const child = spawn(process.execPath, [builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', output, output], detached: !!options.detached });
+    child.label = label;
     if (!options.logDir) pipeOutput(child, label, log);
+    else child.tail = () => fileTail(join(options.logDir, `${label}.log`));
+    onSpawn(child);
     instance.process = child;
     instance.url = `http://127.0.0.1:${instance.port}`;
     children.push(child);
@@ -255,6 +262,7 @@ async function startStack(options = {}) {
   let gateway;
   let failed = false;
   const gaveUp = () => failed;
+  options.signal?.addEventListener('abort', () => (failed = true), { once: true });
   try {
     await startAll();
   } catch (error) {
@@ -283,8 +291,7 @@ async function startStack(options = {}) {
   await Promise.all(
     all.map(async (instance) => {
       const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
-      const tail = options.logDir ? () => fileTail(join(options.logDir, `${label}.log`)) : instance.process.tail;
-      await Promise.race([waitFor(`${instance.url}/${instance.prefix}/health`, deadline, undefined, gaveUp), exitOf(instance.process, label, tail)]);
+      await Promise.race([waitFor(`${instance.url}/${instance.prefix}/health`, deadline, undefined, gaveUp), exitOf(instance.process, label, instance.process.tail)]);
       progress(`${instance.app}${instances[instance.app].length > 1 ? ` replica ${instance.replica}` : ''} is healthy on ${instance.url}`);
     }),
   );
@@ -296,11 +303,14 @@ async function startStack(options = {}) {
       const upstream = (app) => instances[app].map((i) => `server 127.0.0.1:${i.port} max_fails=2 fail_timeout=5s;`).join(' ');
       const variables = gatewayVariables(env, { user: upstream('user'), order: upstream('order'), payment: upstream('payment') }, join(dir, 'gateway'));
       const conf = renderGateway(join(dir, 'gateway'), variables);
-      const child = spawn(nginx, ['-c', conf, '-p', join(dir, 'gateway'), '-e', join(dir, 'gateway', 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
-      pipeOutput(child, 'gateway', log);
-      children.push(child);
-      gateway = { url: `http://127.0.0.1:${portOf(variables.GATEWAY_PORT)}`, tlsUrl: `https://localhost:${portOf(variables.GATEWAY_TLS_PORT)}`, process: child, dir: join(dir, 'gateway'), variables, conf };
+      const child = spawn(nginx, ['-c', conf, '-p', join(dir, 'gateway'), '-e', join(dir, 'gateway', 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'], detached: !!options.detached });
       const errorLog = () => fileTail(join(dir, 'gateway', 'error.log'));
+      child.label = 'gateway';
+      pipeOutput(child, 'gateway', log);
+      child.tail = errorLog;
+      children.push(child);
+      onSpawn(child);
+      gateway = { url: `http://127.0.0.1:${portOf(variables.GATEWAY_PORT)}`, tlsUrl: `https://localhost:${portOf(variables.GATEWAY_TLS_PORT)}`, process: child, dir: join(dir, 'gateway'), variables, conf };
       await Promise.race([waitFor(`${gateway.url}/health`, Date.now() + 15_000, undefined, gaveUp), exitOf(child, 'the nginx gateway', errorLog)]).catch((error) => {
         throw new Error(error.message.includes('exited') ? error.message : `${error.message}: ${errorLog()}`);
       });

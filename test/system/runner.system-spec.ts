@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/spawned-service';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,7 +15,11 @@ interface RunResult {
 
 /** Runs `npm start`'s script as a user would, with the given environment, until it exits by itself. */
 async function runStart(env: Record<string, string>): Promise<RunResult> {
-  const child = spawn(process.execPath, ['scripts/start.js', '--quiet'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.js', '--quiet'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -90,5 +95,246 @@ describe('npm start tells the truth about start-up', () => {
     // The service's own last words, not just "did not become ready".
     expect(output).toContain('DATABASE_POOL_SIZE must be an integer');
     expect(output).not.toContain('The system is up');
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Running, or stopped but not yet reaped by its new parent (a zombie holds no port and runs nothing). */
+const isAlive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves true once the port can be bound again on 127.0.0.1, false if it is still held after timeoutMs. */
+async function portFreed(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free || Date.now() > deadline) return free;
+    await sleep(200);
+  }
+}
+
+/** Eight free ports: the three services and the gateway's four listeners. */
+async function runnerPorts(): Promise<Record<string, string>> {
+  const [user, order, payment, gateway, tls, status, internal] = await Promise.all(Array.from({ length: 7 }, freePort));
+  return {
+    USER_PORT: String(user),
+    ORDER_PORT: String(order),
+    PAYMENT_PORT: String(payment),
+    GATEWAY_PORT: String(gateway),
+    GATEWAY_TLS_PORT: String(tls),
+    GATEWAY_STATUS_PORT: String(status),
+    GATEWAY_INTERNAL_PORT: String(internal),
+  };
+}
+
+/** `npm start`'s script left running as a user has it in a terminal: its own process group, output collected. */
+class RunningStart {
+  readonly process: ChildProcess;
+  output = '';
+  readonly exited: Promise<{ code: number | null; at: number }>;
+  /** Every process it started (pid and command line), as seen while it ran. */
+  readonly started = new Map<number, string>();
+
+  constructor(env: Record<string, string>, options: { cwd?: string; quiet?: boolean } = {}) {
+    const args = [join(ROOT, 'scripts', 'start.js'), ...(options.quiet === false ? [] : ['--quiet'])];
+    this.process = spawn(process.execPath, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.process.stdout!.on('data', (d) => (this.output += d));
+    this.process.stderr!.on('data', (d) => (this.output += d));
+    this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve({ code, at: Date.now() })));
+  }
+
+  get running(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  async waitFor(text: string | RegExp, timeoutMs = 150_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const found = () => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
+    while (!found()) {
+      if (!this.running) throw new Error(`npm start exited before printing ${text}:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`npm start did not print ${text} in ${timeoutMs} ms:\n${this.output}`);
+      await sleep(200);
+    }
+    this.recordStarted();
+  }
+
+  recordStarted(): void {
+    if (!this.running) return;
+    let listing = '';
+    try {
+      listing = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(this.process.pid)], { encoding: 'utf8' });
+    } catch {
+      // no children yet
+    }
+    for (const line of listing.trim().split('\n').filter(Boolean)) {
+      const [, pid, command] = /^\s*(\d+)\s+(.*)$/.exec(line)!;
+      this.started.set(Number(pid), command);
+    }
+  }
+
+  pidOf(pattern: RegExp): number {
+    const found = [...this.started].find(([, command]) => pattern.test(command));
+    if (!found) throw new Error(`no process matching ${pattern} among ${[...this.started.values()].join(', ')}`);
+    return found[0];
+  }
+
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.process.pid!, signal);
+  }
+
+  /** Ends what is left: the runner's group and every process it was seen to start (with nginx's workers, in its group). */
+  cleanUp(): void {
+    for (const pid of [this.process.pid!, ...this.started.keys()]) {
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // gone, or not a group
+        }
+      }
+    }
+  }
+}
+
+/** A request through the gateway with a request id of our choosing; the services' logs reach the runner within a second. */
+async function requestWithId(gatewayPort: string, requestId: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${gatewayPort}/users/me`, { headers: { 'x-request-id': requestId } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('npm start in use', () => {
+  let dataDir: string;
+  let ports: Record<string, string>;
+  let run: RunningStart | undefined;
+  let databases: TestDatabase[] = [];
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'runner-'));
+    ports = await runnerPorts();
+  });
+
+  afterEach(async () => {
+    run?.cleanUp();
+    run = undefined;
+    await Promise.all(databases.map((db) => db.drop()));
+    databases = [];
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const baseEnv = (): Record<string, string> => ({ DATA_DIR: dataDir, JWT_SECRET: 'runner-test-secret-that-is-long-enough-0123456789', ...ports });
+  /** A server database for each service: the embedded ones take far longer to start on a busy machine. */
+  const withServerDatabases = async (): Promise<Record<string, string>> => {
+    databases = await Promise.all(['user', 'order', 'payment'].map((app) => createTestDatabase(app, { kind: 'server' })));
+    const [user, order, payment] = databases;
+    return { ...baseEnv(), USER_DATABASE_URL: user.url, ORDER_DATABASE_URL: order.url, PAYMENT_DATABASE_URL: payment.url };
+  };
+
+  it('reads only variables that .env.example lists, described', () => {
+    const listed = new Set([...readFileSync(join(ROOT, '.env.example'), 'utf8').matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const read = new Set<string>();
+    for (const file of ['start.js', 'stack.js', 'log-format.js', 'stop-signals.js']) {
+      const text = readFileSync(join(ROOT, 'scripts', file), 'utf8');
+      for (const [, name] of text.matchAll(/env\.([A-Z][A-Z0-9_]*)/g)) read.add(name);
+      for (const [, suffix] of text.matchAll(/toUpperCase\(\)\}(_[A-Z0-9_]+)`\]/g)) for (const app of ['USER', 'ORDER', 'PAYMENT']) read.add(`${app}${suffix}`);
+    }
+    read.delete('PATH');
+    expect(read.size).toBeGreaterThan(15);
+    expect([...read].filter((name) => !listed.has(name)).sort()).toEqual([]);
+  });
+
+  it('stops when Ctrl-C comes during start-up, leaving no service behind', async () => {
+    run = new RunningStart(baseEnv());
+    while (run.started.size < 3) {
+      await sleep(200);
+      run.recordStarted();
+      if (!run.running) throw new Error(run.output);
+    }
+    run.process.kill('SIGINT');
+    await run.exited;
+    const deadline = Date.now() + 20_000;
+    while ([...run.started.keys()].some(isAlive) && Date.now() < deadline) await sleep(200);
+    expect([...run.started.keys()].filter(isAlive)).toEqual([]);
+  }, 60_000);
+
+  it('closing the terminal (SIGHUP to its process group) stops nginx and the services and frees the gateway port', async () => {
+    run = new RunningStart(await withServerDatabases());
+    await run.waitFor('The system is up');
+    const gateway = run.pidOf(/nginx/);
+    run.signalGroup('SIGHUP');
+    await run.exited;
+    expect(await portFreed(Number(ports.GATEWAY_PORT), 20_000)).toBe(true);
+    expect(isAlive(gateway)).toBe(false);
+    expect([...run.started.keys()].filter(isAlive)).toEqual([]);
+  }, 200_000);
+
+  describe('output not to a terminal', () => {
+    it("prints the services' log lines as JSON; a service that dies stops everything, showing its last log lines", async () => {
+      run = new RunningStart(await withServerDatabases(), { quiet: false });
+      await run.waitFor('The system is up');
+      expect(await requestWithId(ports.GATEWAY_PORT, 'runner-json-1')).toBe(401);
+      await run.waitFor('runner-json-1', 10_000);
+      const lines = run.output.split('\n').filter((line) => line.includes('runner-json-1'));
+      expect(lines.length).toBeGreaterThan(0);
+      const logged = lines.map((line) => JSON.parse(line));
+      expect(logged).toContainEqual(expect.objectContaining({ service: 'user', requestId: 'runner-json-1', res: { statusCode: 401 } }));
+
+      // The order service ends by itself (here: told to), while the rest runs on.
+      process.kill(run.pidOf(/apps\/order\//), 'SIGTERM');
+      const { code } = await run.exited;
+      expect(code).not.toBe(0);
+      expect(run.output).toMatch(/order exited unexpectedly/);
+      const report = run.output.slice(run.output.indexOf('order exited unexpectedly'));
+      // Its own last words, in the report itself.
+      expect(report).toContain('SIGTERM received');
+      expect(await portFreed(Number(ports.GATEWAY_PORT), 20_000)).toBe(true);
+      expect([...run.started.keys()].filter(isAlive)).toEqual([]);
+    }, 200_000);
+  });
+
+  describe('with a .env in the working directory', () => {
+    let envDir: string;
+    beforeEach(() => (envDir = mkdtempSync(join(tmpdir(), 'runner-env-'))));
+    afterEach(() => rmSync(envDir, { recursive: true, force: true }));
+
+    it('takes the gateway port and LOG_FORMAT=pretty from it (one readable line per request with service, status and request id); a second Ctrl-C stops at once', async () => {
+      const { GATEWAY_PORT, ...rest } = await withServerDatabases();
+      // SHUTDOWN_DELAY_MS: after SIGTERM each service would keep serving for a minute before it closes.
+      writeFileSync(join(envDir, '.env'), `GATEWAY_PORT=${GATEWAY_PORT}\nLOG_FORMAT=pretty\nSHUTDOWN_DELAY_MS=60000\n`);
+      run = new RunningStart(rest, { cwd: envDir, quiet: false });
+      await run.waitFor('The system is up');
+      expect(run.output).toContain(`gateway is up on http://127.0.0.1:${GATEWAY_PORT}`);
+      expect(await requestWithId(GATEWAY_PORT, 'runner-pretty-1')).toBe(401);
+      await run.waitFor('runner-pretty-1', 10_000);
+      await sleep(1500);
+      const lines = run.output.split('\n').filter((line) => line.includes('runner-pretty-1'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: user +GET \/users\/me 401 \d+ms +req runner-pretty-1$/);
+      expect(lines[0].length).toBeLessThan(120);
+
+      run.process.kill('SIGINT');
+      await sleep(1500);
+      expect(run.running).toBe(true);
+      const second = Date.now();
+      run.process.kill('SIGINT');
+      const { at } = await run.exited;
+      expect(at - second).toBeLessThan(3000);
+      for (const port of [rest.USER_PORT, rest.ORDER_PORT, rest.PAYMENT_PORT, GATEWAY_PORT]) expect(await portFreed(Number(port), 2000)).toBe(true);
+      expect([...run.started.keys()].filter(isAlive)).toEqual([]);
+    }, 200_000);
   });
 });
