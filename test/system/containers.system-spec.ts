@@ -559,6 +559,6 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
         if (child.exitCode === null) child.kill('SIGKILL');
       }
     },
-    8 * 60_000,
+    12 * 60_000,
   );
 });
