@@ -69,7 +69,9 @@ const filledSecret = (): SecretTemplate => ({ ...secretTemplate(), values: { ...
 
 function filesUnder(dir: string): Record<string, string> {
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return Object.fromEntries(entries.map((entry) => [relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'utf8')]));
+  return Object.fromEntries(
+    entries.map((entry) => [relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'utf8')]),
+  );
 }
 const gatewaySources = () => ({
   template: readFileSync(join(ROOT, 'nginx', 'templates', 'gateway.conf.template'), 'utf8'),
@@ -144,7 +146,7 @@ describe.each(OVERLAYS)('the %s overlay, rendered offline with kubectl kustomize
     expect(serviceEnvProblems(deployment, env, service, REQUIRED_IN_PRODUCTION[service.app], app(overlay))).toEqual([]);
   });
 
-  it.each(SERVICES)("gives $app a configuration its own validation accepts, once the Secret is filled in", (service) => {
+  it.each(SERVICES)('gives $app a configuration its own validation accepts, once the Secret is filled in', (service) => {
     const deployment = serviceDeployment(app(overlay), service);
     const env = resolveEnv(deployment, mainContainer(deployment), app(overlay), filledSecret());
     expect(configProblems(env.values, service.configs)).toEqual([]);
@@ -210,6 +212,16 @@ describe('the prod overlay', () => {
     expect(new Set(images.map((image) => image.tag)).size).toBe(1);
   });
 
+  it.each(SERVICES)('requests for $app the CPU it was measured to use at 50 requests/s (bench/results/cpu.json), within 25 %', (service) => {
+    const measured = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'cpu.json'), 'utf8'));
+    const idle = measured.idle[service.app];
+    const own = measured[service.app];
+    const perRequest = (own.millicores[service.app] - idle) / (own.requests / measured.seconds);
+    const expected = idle + 50 * perRequest;
+    const requested = quantity(mainContainer(named(app('prod'), 'Deployment', service.app)).resources?.requests?.cpu ?? '') * 1000;
+    expect(Math.abs(requested - expected) / expected).toBeLessThanOrEqual(0.25);
+  });
+
   it('puts the gateway on a load balancer that keeps client addresses for the rate limits', () => {
     expect(named(app('prod'), 'Service', 'gateway').spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
   });
@@ -231,17 +243,24 @@ describe('the files next to the kustomizations', () => {
     const images = OVERLAYS.flatMap((overlay) => workloads(everything(overlay)).flatMap(containersOf))
       .map((container) => container.image ?? '')
       .filter((image) => /nest-commerce/.test(image));
-    expect([...new Set(images)].sort()).toEqual(['ghcr.io/nest-commerce/order:0.1.0', 'ghcr.io/nest-commerce/payment:0.1.0', 'ghcr.io/nest-commerce/user:0.1.0']);
+    expect([...new Set(images)].sort()).toEqual([
+      'ghcr.io/nest-commerce/order:0.1.0',
+      'ghcr.io/nest-commerce/payment:0.1.0',
+      'ghcr.io/nest-commerce/user:0.1.0',
+    ]);
   });
 
-  it('names each release\'s migration Jobs after its tag, so a new release creates new Jobs without deleting the old ones', () => {
+  it("names each release's migration Jobs after its tag, so a new release creates new Jobs without deleting the old ones", () => {
     const copy = mkdtempSync(join(tmpdir(), 'k8s-'));
     try {
       cpSync(K8S, copy, { recursive: true });
       const release = join(copy, 'release', 'kustomization.yaml');
       writeFileSync(release, readFileSync(release, 'utf8').replaceAll('newTag: 0.1.0', 'newTag: 0.2.0'));
       const next = kustomize(join(copy, 'overlays', 'prod', 'migrations'));
-      const names = (objects: K8sObject[]) => ofKind(objects, 'Job').map((job) => job.metadata.name).sort();
+      const names = (objects: K8sObject[]) =>
+        ofKind(objects, 'Job')
+          .map((job) => job.metadata.name)
+          .sort();
       expect(names(migrations('prod'))).toEqual(['order-migrate-0.1.0', 'payment-migrate-0.1.0', 'user-migrate-0.1.0']);
       expect(names(next)).toEqual(['order-migrate-0.2.0', 'payment-migrate-0.2.0', 'user-migrate-0.2.0']);
       for (const job of ofKind(next, 'Job')) expect(containersOf(job)[0].image).toMatch(/:0\.2\.0$/);
@@ -261,7 +280,8 @@ describe('the files next to the kustomizations', () => {
     const keys = Object.keys(secretTemplate().values);
     expect(keys).toEqual(expect.arrayContaining(secretKeysRead([...everything('prod'), ...everything('dev')], false)));
     const kustomizations = ['base', 'base/migrations', 'overlays/dev', 'overlays/dev/migrations', 'overlays/prod', 'overlays/prod/migrations'];
-    for (const dir of kustomizations) expect(JSON.stringify(loadYaml(readFileSync(join(K8S, dir, 'kustomization.yaml'), 'utf8')))).not.toContain('secret.example');
+    for (const dir of kustomizations)
+      expect(JSON.stringify(loadYaml(readFileSync(join(K8S, dir, 'kustomization.yaml'), 'utf8')))).not.toContain('secret.example');
   });
 
   it('creates, in the README command, every Secret key the services cannot start without', () => {
@@ -330,7 +350,10 @@ describe('the checks themselves', () => {
     const resources = userContainer(objects).resources!;
     delete resources.limits!.memory;
     resources.requests!.cpu = '2';
-    expect(resourceProblems(user(objects))).toEqual(['Deployment user container user: cpu request 2 exceeds its limit 1', 'Deployment user container user: no memory limit']);
+    expect(resourceProblems(user(objects))).toEqual([
+      'Deployment user container user: cpu request 2 exceeds its limit 1',
+      'Deployment user container user: no memory limit',
+    ]);
   });
 
   it('notices a missing probe, a probe on an undeclared port and a probe on another service prefix', () => {
@@ -352,7 +375,9 @@ describe('the checks themselves', () => {
     mainContainer(named(objects, 'Deployment', 'order')).image = 'ghcr.io/nest-commerce/order';
     expect(imageProblems(user(objects))).toEqual(['Deployment user container user: image ghcr.io/nest-commerce/user:latest is tagged latest; pin a release']);
     expect(imageProblems(named(objects, 'Deployment', 'order'))).toEqual([expect.stringContaining('has no tag')]);
-    expect(imageProblems({ ...user(objects), spec: { template: { spec: { containers: [{ name: 'x', image: 'localhost:5000/x@sha256:abc' }] } } } })).toEqual([]);
+    expect(imageProblems({ ...user(objects), spec: { template: { spec: { containers: [{ name: 'x', image: 'localhost:5000/x@sha256:abc' }] } } } })).toEqual(
+      [],
+    );
   });
 
   it('notices a Deployment without budget or autoscaler, a fixed replica count and a budget that blocks drains', () => {

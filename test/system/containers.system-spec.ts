@@ -260,7 +260,9 @@ describe('docker-compose.yml', () => {
 
   it('rotates the log of every container and limits its CPU and memory', () => {
     for (const [name, service] of Object.entries(services) as [string, ComposeService & Record<string, any>][]) {
-      expect(`${name}: ${JSON.stringify(service.logging)}`).toBe(`${name}: ${JSON.stringify({ driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } })}`);
+      expect(`${name}: ${JSON.stringify(service.logging)}`).toBe(
+        `${name}: ${JSON.stringify({ driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } })}`,
+      );
       const limits = service.deploy?.resources?.limits ?? {};
       expect(`${name}: cpus ${Number(limits.cpus) > 0}, memory ${/^\d+[MG]$/.test(limits.memory ?? '')}`).toBe(`${name}: cpus true, memory true`);
     }
@@ -276,7 +278,10 @@ describe('docker-compose.yml', () => {
     const k8sImage = /image: (?:docker\.io\/library\/)?(nginx:\S+)/.exec(k8sGateway)?.[1];
     expect(services.nginx.image).toBe(k8sImage);
     // `resolve` in an upstream needs nginx 1.27.3 or newer.
-    const [major, minor, patch] = /^nginx:(\d+)\.(\d+)\.(\d+)/.exec(services.nginx.image ?? '')!.slice(1).map(Number);
+    const [major, minor, patch] = /^nginx:(\d+)\.(\d+)\.(\d+)/
+      .exec(services.nginx.image ?? '')!
+      .slice(1)
+      .map(Number);
     expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(1_027_003);
   });
 
@@ -409,7 +414,12 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
     }
     const labels = final.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => [...i.rest.matchAll(/(?:^|\s)([a-z][\w.-]*)=/g)].map((m) => m[1]));
     expect(labels).toEqual(
-      expect.arrayContaining(['org.opencontainers.image.source', 'org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.licenses']),
+      expect.arrayContaining([
+        'org.opencontainers.image.source',
+        'org.opencontainers.image.version',
+        'org.opencontainers.image.revision',
+        'org.opencontainers.image.licenses',
+      ]),
     );
   });
 
@@ -507,7 +517,17 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
       expect(realpathSync(join(app, 'main.js'))).toBe(realpathSync(join(app, 'dist/apps/payment/apps/payment/src/main.js')));
       expect(readlinkSync(join(app, 'main.js'))).toBe('dist/apps/payment/apps/payment/src/main.js');
       // No compiler (a peer of @nestjs/swagger for its build-time plugin) and no embedded database.
-      for (const devOnly of ['@nestjs/cli', '@nestjs/testing', 'jest', '@swc/core', 'node', 'playwright-core', 'supertest', 'typescript', '@electric-sql/pglite'])
+      for (const devOnly of [
+        '@nestjs/cli',
+        '@nestjs/testing',
+        'jest',
+        '@swc/core',
+        'node',
+        'playwright-core',
+        'supertest',
+        'typescript',
+        '@electric-sql/pglite',
+      ])
         expect(`${devOnly}: ${existsSync(join(app, 'node_modules', devOnly))}`).toBe(`${devOnly}: false`);
       expect(existsSync(join(app, 'dist/apps/payment/apps/payment/src/main.js.map'))).toBe(true);
       expect(env).toMatchObject({ NODE_ENV: 'production', APP });
