@@ -44,11 +44,13 @@ LABEL org.opencontainers.image.title="nest-commerce-${APP}"
 COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}
 # Exec-form CMD takes no build arguments, so main.js names the service's entry point:
 # node resolves the link and runs dist/apps/${APP}/apps/${APP}/src/main.js as the main module.
-RUN ln -s "dist/apps/${APP}/apps/${APP}/src/main.js" main.js
+# tracing.js is preloaded so OpenTelemetry (only when OTEL_EXPORTER_OTLP_ENDPOINT is set) sees every module load.
+RUN ln -s "dist/apps/${APP}/apps/${APP}/src/main.js" main.js \
+ && ln -s "dist/apps/${APP}/libs/tracing/src/preload.js" tracing.js
 USER node
 # Readiness of this service on its port (PORT, else its default) under its own prefix; node's
 # fetch, as slim images have no curl.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=40s --retries=3 \
   CMD ["node", "-e", "const [port, prefix] = { user: [3001, 'users'], order: [3002, 'orders'], payment: [3003, 'payments'] }[process.env.APP]; fetch('http://127.0.0.1:' + (process.env.PORT || port) + '/' + prefix + '/health', { signal: AbortSignal.timeout(4000) }).then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1));"]
 # Stack traces point at the TypeScript sources through the .js.map files next to the build.
-CMD ["node", "--enable-source-maps", "main.js"]
+CMD ["node", "--enable-source-maps", "--require", "./tracing.js", "main.js"]

@@ -18,6 +18,11 @@ function builtEntry(app) {
   return join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
 }
 
+/** Loaded before the service: starts OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set, else nothing. */
+function tracingPreload(app) {
+  return join(ROOT, 'dist', 'apps', app, 'libs', 'tracing', 'src', 'preload.js');
+}
+
 function findNginx() {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin']) {
     const candidate = join(dir, 'nginx');
@@ -236,13 +241,14 @@ async function startStack(options = {}) {
       PAYMENT_SERVICE_URL: direct('payment'),
       ORDER_SERVICE_URL: direct('order'),
       DATA_DIR: env.DATA_DIR ?? join(ROOT, '.data'),
+      OTEL_SERVICE_NAME: instance.app,
     };
     if (instance.databaseUrl) instanceEnv.DATABASE_URL = instance.databaseUrl;
     else delete instanceEnv.DATABASE_URL;
     const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
     // With logDir, output goes straight to files: piping it through this process would cost CPU under load.
     const output = options.logDir ? openSync(join(options.logDir, `${label}.log`), 'a') : 'pipe';
-    const child = spawn(process.execPath, [builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', output, output], detached: !!options.detached });
+    const child = spawn(process.execPath, ['--require', tracingPreload(instance.app), builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', output, output], detached: !!options.detached });
     child.label = label;
     if (!options.logDir) pipeOutput(child, label, log);
     else child.tail = () => fileTail(join(options.logDir, `${label}.log`));

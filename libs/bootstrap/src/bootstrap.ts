@@ -3,6 +3,7 @@ import type { ConfigFactory } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HttpMetrics } from '@app/metrics';
+import { flushTracing } from '@app/tracing';
 import { existsSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config/env';
@@ -69,13 +70,16 @@ function closeGracefullyOnSignals(app: NestFastifyApplication): void {
     if (closing) return;
     closing = true;
     logger.log(`${signal} received: draining and shutting down`, 'Bootstrap');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`Shutdown failed: ${(error as Error).message}`, 'Bootstrap');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(flushTracing)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${(error as Error).message}`, 'Bootstrap');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

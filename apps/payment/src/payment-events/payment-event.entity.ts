@@ -48,6 +48,10 @@ export class PaymentEvent {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
+
+  /** The trace of the request that wrote the event; its delivery continues it. */
+  @Column({ type: 'varchar', length: 55, nullable: true })
+  traceparent: string | null;
 }
 
 const FIRST_RETRY_MS = 1000;

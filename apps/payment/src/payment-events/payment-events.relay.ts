@@ -1,3 +1,4 @@
+import { inContinuedTrace } from '@app/tracing';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { paymentConfig, PaymentConfig } from '../config/payment.config';
 import { OrderEventsClient } from './order-events.client';
@@ -62,7 +63,7 @@ export class PaymentEventsRelay implements OnApplicationBootstrap, OnApplication
 
   private async deliver(event: PaymentEvent): Promise<DeliveryOutcome> {
     try {
-      const status = await this.orders.send(event);
+      const status = await inContinuedTrace(`deliver ${event.type}`, event.traceparent, () => this.orders.send(event));
       if (status >= 200 && status < 300) return DELIVERED;
       if (status === 404) {
         this.logger.warn(`The order service does not know order ${event.orderId}; ${event.type} event ${event.id} has nothing to update`);

@@ -1,5 +1,6 @@
 import { Page, type PaymentMethod } from '@app/bootstrap';
 import { PreparedStatement } from '@app/db';
+import { currentTraceparent } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
@@ -89,7 +90,13 @@ export class PaymentsRepository {
         .execute();
       if (!affected) return null;
       const payment = await manager.findOneByOrFail(Payment, { id });
-      await manager.insert(PaymentEvent, { type: 'payment.refunded', paymentId: payment.id, orderId: payment.orderId, userId: payment.userId });
+      await manager.insert(PaymentEvent, {
+        type: 'payment.refunded',
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        userId: payment.userId,
+        traceparent: currentTraceparent() ?? null,
+      });
       return payment;
     });
   }

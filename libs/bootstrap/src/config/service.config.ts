@@ -1,8 +1,9 @@
 import { ConfigType } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { envConfig } from './env';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 const TRUSTED_PROXY = String.raw`(?:loopback|linklocal|uniquelocal|(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f.:]*)(?:/\d{1,3})?)`;
 const TRUSTED_PROXIES_LIST = new RegExp(String.raw`^\s*${TRUSTED_PROXY}(?:\s*,\s*${TRUSTED_PROXY})*\s*$`);
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -39,6 +40,19 @@ class ServiceEnv {
   @Min(0, { message: 'SHUTDOWN_DELAY_MS must be an integer between 0 and 60000' })
   @Max(60000, { message: 'SHUTDOWN_DELAY_MS must be an integer between 0 and 60000' })
   SHUTDOWN_DELAY_MS: number = 0;
+
+  // Read by the tracing preload (libs/tracing) before the service starts; checked here so a typo stops the start.
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsIn(OTLP_PROTOCOLS, { message: `OTEL_EXPORTER_OTLP_PROTOCOL must be one of ${OTLP_PROTOCOLS.join(', ')}` })
+  OTEL_EXPORTER_OTLP_PROTOCOL?: (typeof OTLP_PROTOCOLS)[number];
+
+  @IsOptional()
+  @IsString()
+  OTEL_SERVICE_NAME?: string;
 }
 
 export const serviceConfig = envConfig('service', ServiceEnv);

@@ -1,4 +1,5 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { recordRoute } from '@app/tracing';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { mapError } from '../errors/error-mapping';
 import { installJsonBodyParser } from './json-body';
@@ -71,6 +72,7 @@ export function installFastifyHooks(fastify: FastifyInstance): void {
   installJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     (request.raw as unknown as Record<symbol, string | undefined>)[ROUTE_TEMPLATE] = request.routeOptions.url;
+    if (request.routeOptions.url) recordRoute(request.routeOptions.url);
     void reply.header('x-request-id', request.id);
     done();
   });

@@ -1,0 +1,1 @@
+export { currentTraceparent, flushTracing, inContinuedTrace, recordRoute } from './trace-context';
