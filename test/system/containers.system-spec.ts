@@ -392,7 +392,7 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
     expect(keywords(final)).toContain('USER');
     expect(final.instructions.find((i) => i.keyword === 'USER')?.rest).toBe('node');
     expect(final.instructions.find((i) => i.keyword === 'HEALTHCHECK')?.exec?.[0]).toBe('node');
-    expect(final.instructions.find((i) => i.keyword === 'CMD')?.exec).toEqual(['node', '--enable-source-maps', 'main.js']);
+    expect(final.instructions.find((i) => i.keyword === 'CMD')?.exec).toEqual(['node', '--enable-source-maps', '--require', './tracing.js', 'main.js']);
     expect(keywords(final)).not.toContain('ENTRYPOINT');
     expect(final.instructions.filter((i) => i.keyword === 'COPY').every((i) => i.flags.from)).toBe(true);
   });
@@ -512,10 +512,12 @@ describe('Dockerfile, carried out on this machine for the payment service', () =
       const { root, workdir, env } = finalState!;
       const app = inStage(root, workdir, '.');
       // Production node_modules and the one service's build, nothing else.
-      expect(readdirSync(app).sort()).toEqual(['dist', 'main.js', 'node_modules']);
+      expect(readdirSync(app).sort()).toEqual(['dist', 'main.js', 'node_modules', 'tracing.js']);
       expect(readdirSync(join(app, 'dist', 'apps'))).toEqual([APP]);
       expect(realpathSync(join(app, 'main.js'))).toBe(realpathSync(join(app, 'dist/apps/payment/apps/payment/src/main.js')));
       expect(readlinkSync(join(app, 'main.js'))).toBe('dist/apps/payment/apps/payment/src/main.js');
+      // The OpenTelemetry preload, loaded by CMD before the service (it starts nothing without OTEL_EXPORTER_OTLP_ENDPOINT).
+      expect(realpathSync(join(app, 'tracing.js'))).toBe(realpathSync(join(app, 'dist/apps/payment/libs/tracing/src/preload.js')));
       // No compiler (a peer of @nestjs/swagger for its build-time plugin) and no embedded database.
       for (const devOnly of [
         '@nestjs/cli',
