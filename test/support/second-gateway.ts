@@ -12,6 +12,8 @@ export interface SecondGateway {
   port: number;
   tlsPort: number;
   url: string;
+  /** Holds the gateway's error.log. */
+  dir: string;
   variables: ReturnType<typeof gatewayVariables>;
   stop(): void;
 }
@@ -42,7 +44,7 @@ export async function startSecondGateway(system: RunningStack, env: Record<strin
     if (Date.now() > deadline || nginx.exitCode !== null) throw new Error(`the second gateway did not start (see ${dir}/error.log)`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { port, tlsPort, url, variables, stop: () => void nginx.kill('SIGQUIT') };
+  return { port, tlsPort, url, dir, variables, stop: () => void nginx.kill('SIGQUIT') };
 }
 
 export interface RawResponse {

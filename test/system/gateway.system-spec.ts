@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { connect as netConnect, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
@@ -530,6 +530,12 @@ describe('the system through the nginx gateway', () => {
           expect(answer.headers.location).toBe(`https://127.0.0.1:${second.tlsPort}/users/health?probe=1`);
           expect(answer.headers['strict-transport-security']).toBeUndefined();
         }
+      });
+
+      it('logs no warning of its own configuration while redirecting (an uninitialised variable)', async () => {
+        await rawRequest(second.port, 'GET', '/orders?x=1');
+        await new Promise((r) => setTimeout(r, 200));
+        expect(readFileSync(join(second.dir, 'error.log'), 'utf8')).not.toMatch(/uninitialized/);
       });
 
       it("keeps the gateway's own /health on plain HTTP, for probes", async () => {
