@@ -85,6 +85,9 @@ function gatewayVariables(env, upstreams, dir) {
     GATEWAY_REAL_IP_FROM: realIpFrom(env.GATEWAY_TRUSTED_PROXIES),
     GATEWAY_HTML_ROOT: join(ROOT, 'nginx', 'html'),
     GATEWAY_ACCESS_LOG: env.GATEWAY_ACCESS_LOG ?? join(dir, 'access.log'),
+    // The answers by status for mtail, over syslog; off unless asked for (no mtail runs beside npm start).
+    GATEWAY_METRICS_LOG: env.GATEWAY_METRICS_LOG ?? 'syslog:server=127.0.0.1:5514,tag=gateway,nohostname',
+    GATEWAY_METRICS_ENABLED: env.GATEWAY_METRICS_ENABLED ?? '0',
     USER_UPSTREAM_SERVERS: upstreams.user,
     ORDER_UPSTREAM_SERVERS: upstreams.order,
     PAYMENT_UPSTREAM_SERVERS: upstreams.payment,

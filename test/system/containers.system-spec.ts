@@ -217,6 +217,8 @@ describe('docker-compose.yml', () => {
       GATEWAY_STATUS_LISTEN: '8081',
       GATEWAY_INTERNAL_LISTEN: '127.0.0.1:8082',
       GATEWAY_ACCESS_LOG: '/dev/stdout',
+      GATEWAY_METRICS_LOG: 'syslog:server=mtail:5514,tag=gateway,nohostname',
+      GATEWAY_METRICS_ENABLED: '1',
       GATEWAY_RATE_LIMIT: '10r/s',
       GATEWAY_RATE_BURST: '20',
       GATEWAY_LOGIN_RATE_LIMIT: '2r/s',
@@ -330,6 +332,7 @@ describe('docker-compose.yml', () => {
       order: ['order:3002'],
       payment: ['payment:3003'],
       nginx: ['nginx-exporter:9113'],
+      gateway: ['mtail:3903'],
       alertmanager: ['alertmanager:9093'],
       prometheus: ['localhost:9090'],
     });
@@ -340,6 +343,9 @@ describe('docker-compose.yml', () => {
     expect(prometheus.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets))).toEqual(['alertmanager:9093']);
     expect(services.alertmanager.volumes).toContain('./monitoring/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro');
     const alertmanager = load(readText(join(ROOT, 'monitoring', 'alertmanager.yml'))) as { receivers: { name: string; webhook_configs: { url: string }[] }[] };
+    // The gateway's metrics log reaches mtail, which runs the shipped program and serves what Prometheus scrapes.
+    expect(services.mtail.volumes).toContain('./monitoring/mtail:/etc/mtail:ro');
+    expect(services.mtail.command).toEqual(expect.arrayContaining(['udp://0.0.0.0:5514', '3903']));
     for (const receiver of alertmanager.receivers) {
       for (const hook of receiver.webhook_configs) expect(new URL(hook.url).host).toBe(`alert-log:${services['alert-log'].environment!.HTTP_PORT}`);
     }

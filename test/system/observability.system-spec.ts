@@ -22,6 +22,7 @@ const PROMTOOL = '/usr/bin/promtool';
 const NGINX_EXPORTER = '/usr/bin/prometheus-nginx-exporter';
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const AMTOOL = '/usr/bin/amtool';
+const MTAIL = '/usr/bin/mtail';
 const run = promisify(execFile);
 
 interface Target {
@@ -119,6 +120,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
   let prometheus: ChildProcess | undefined;
   let exporter: ChildProcess | undefined;
   let alertmanager: ChildProcess | undefined;
+  let mtail: ChildProcess | undefined;
   let receiver: Server | undefined;
   /** Notifications Alertmanager sent, by receiver path (/page, /ticket, /heartbeat). */
   const notifications: { path: string; body: { receiver: string; alerts: { labels: Record<string, string> }[] } }[] = [];
@@ -136,12 +138,25 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     answer.status !== 'success' ? -1 : answer.data!.resultType === 'scalar' ? 1 : (answer.data!.result as unknown[]).length;
 
   beforeAll(async () => {
-    for (const binary of [PROMETHEUS, PROMTOOL, NGINX_EXPORTER, ALERTMANAGER, AMTOOL]) {
-      if (!existsSync(binary)) throw new Error(`${binary} is missing: apt-get install prometheus prometheus-nginx-exporter prometheus-alertmanager`);
+    for (const binary of [PROMETHEUS, PROMTOOL, NGINX_EXPORTER, ALERTMANAGER, AMTOOL, MTAIL]) {
+      if (!existsSync(binary)) throw new Error(`${binary} is missing: apt-get install prometheus prometheus-nginx-exporter prometheus-alertmanager mtail`);
     }
     dir = mkdtempSync(join(tmpdir(), 'observability-'));
     // Payments with methods other than test_* always complete, so every series below is deterministic.
-    system = await startSystemStack({ env: { PAYMENT_DECLINE_RATE: '0' } });
+    // mtail with the shipped program, receiving the gateway's metrics log as compose wires it.
+    const [mtailPort, mtailSyslogPort] = await Promise.all([freePort(), freePort()]);
+    mtail = startProcess(
+      MTAIL,
+      ['--progs', join(MONITORING, 'mtail'), '--logs', `udp://127.0.0.1:${mtailSyslogPort}`, '--address', '127.0.0.1', '--port', String(mtailPort), '--emit_prog_label=false', '--logtostderr'],
+      output,
+    );
+    system = await startSystemStack({
+      env: {
+        PAYMENT_DECLINE_RATE: '0',
+        GATEWAY_METRICS_ENABLED: '1',
+        GATEWAY_METRICS_LOG: `syslog:server=127.0.0.1:${mtailSyslogPort},tag=gateway,nohostname`,
+      },
+    });
     gw = request(system.gatewayUrl);
 
     const [exporterPort, prometheusPort, alertmanagerPort, receiverPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -181,6 +196,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       order: `127.0.0.1:${system.stack.instances.order[0].port}`,
       payment: `127.0.0.1:${system.stack.instances.payment[0].port}`,
       nginx: `127.0.0.1:${exporterPort}`,
+      gateway: `127.0.0.1:${mtailPort}`,
       alertmanager: `127.0.0.1:${alertmanagerPort}`,
       prometheus: `127.0.0.1:${prometheusPort}`,
     };
@@ -216,7 +232,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     if (!ready) throw new Error(`Prometheus did not start:\n${output.join('')}`);
 
     // Prometheus applies its targets a few seconds after it is ready: traffic before the first scrape would be invisible to rates.
-    const scraping = await eventually(targetsUp, (targets) => targets.length === 6 && targets.every((t) => t.health === 'up'));
+    const scraping = await eventually(targetsUp, (targets) => targets.length === 7 && targets.every((t) => t.health === 'up'));
     if (!scraping.every((t) => t.health === 'up')) throw new Error(`not every target is up: ${JSON.stringify(scraping)}\n${output.join('')}`);
 
     // Two rounds of traffic a few scrapes apart: every counter then has a sample before and after
@@ -231,6 +247,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     await stopProcess(prometheus);
     await stopProcess(exporter);
     await stopProcess(alertmanager);
+    await stopProcess(mtail);
     await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
     await system?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -256,6 +273,35 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     expect(ALERTS.map((r) => r.alert)).toEqual(
       expect.arrayContaining(['ServiceDown', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'PaymentOutboxBacklog', 'DatabasePoolSaturated', 'EventLoopLagHigh', 'CircuitBreakerOpen']),
     );
+  });
+
+  it("counts the gateway's answers by status and by who gave them: its own 404s and 413s apart from the services' answers", async () => {
+    const counted = async () => {
+      const answer = await query('sum by (status_code, origin) (gateway_http_responses_total)');
+      return Object.fromEntries(
+        ((answer.data?.result ?? []) as { metric: { status_code: string; origin: string }; value: [number, string] }[]).map((r) => [
+          `${r.metric.status_code} ${r.metric.origin}`,
+          Number(r.value[1]),
+        ]),
+      );
+    };
+    const before = await counted();
+    // The gateway closes /metrics itself and refuses bodies over its limit before any service sees
+    // them (the system stack turns rate limiting off; its 429s are counted the same way, as
+    // alerts.test.yml shows).
+    await gw.get('/metrics').expect(404);
+    const tooLarge = 3;
+    for (let i = 0; i < tooLarge; i++) {
+      await gw.post('/users/login').set('Content-Type', 'application/json').send(`{"username":"${'x'.repeat(200_000)}"}`).expect(413);
+    }
+    const after = await eventually(counted, (c) => (c['413 gateway'] ?? 0) - (before['413 gateway'] ?? 0) >= tooLarge);
+    expect((after['413 gateway'] ?? 0) - (before['413 gateway'] ?? 0)).toBe(tooLarge);
+    expect(after['413 upstream']).toBeUndefined();
+    expect(after['200 upstream']).toBeGreaterThan(0);
+    expect(after['201 upstream']).toBeGreaterThan(0);
+    expect(after['404 upstream']).toBeGreaterThan(0);
+    expect(after['404 gateway'] ?? 0).toBeGreaterThan(0);
+    expect(after['401 upstream'] ?? 0).toBeGreaterThan(before['401 upstream'] ?? 0);
   });
 
   it('records the objectives for the three services from real traffic, leaving health probes and scrapes out', async () => {
@@ -284,6 +330,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     const targets = await targetsUp();
     expect(targets.map((t) => `${t.labels.job} ${t.health} ${t.lastError}`).sort()).toEqual([
       'alertmanager up ',
+      'gateway up ',
       'nginx up ',
       'order up ',
       'payment up ',
