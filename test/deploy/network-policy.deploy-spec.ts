@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { K8S, K8sObject, clone, kustomize, named, ofKind, workloads } from './support/manifests';
+import { scrapeTargets } from './support/monitoring';
 import { Connection, Endpoint, evaluate, podOf, unusedPolicies } from './support/network-policy';
 
 /**
@@ -146,6 +147,38 @@ describe.each(OVERLAYS)('the NetworkPolicies of the %s overlay, evaluated as a m
     expect(callers('user')).toEqual(['gateway', 'order', 'payment', 'prometheus']);
     expect(callers('order')).toEqual(['gateway', 'payment', 'prometheus']);
     expect(callers('payment')).toEqual(['gateway', 'order', 'prometheus']);
+  });
+});
+
+// prod includes the monitoring component (deploy/k8s/components/monitoring): an nginx exporter beside the gateway.
+describe('the NetworkPolicies of the prod overlay, for what its monitors scrape', () => {
+  const scrapers = (objects: K8sObject[]) => {
+    const endpoints = world(objects);
+    const { targets, problems } = scrapeTargets(objects);
+    expect(problems).toEqual([]);
+    return Object.fromEntries(
+      targets.map((target) => [
+        `${target.deployment.metadata.name}:${target.port}`,
+        Object.keys(endpoints)
+          .filter((from) => from !== target.deployment.metadata.name)
+          .filter((from) => evaluate(objects, { from: endpoints[from], to: podOf(target.deployment), port: target.port }).allowed)
+          .sort(),
+      ]),
+    );
+  };
+
+  it("lets Prometheus reach every port a ServiceMonitor or PodMonitor scrapes, and only Prometheus the exporter's", () => {
+    const callers = scrapers(everything('prod'));
+    expect(Object.keys(callers).sort()).toEqual(['gateway:9113', 'order:3002', 'payment:3003', 'user:3001']);
+    for (const target of Object.keys(callers)) expect(`${target}: ${callers[target].includes('prometheus')}`).toBe(`${target}: true`);
+    expect(callers['gateway:9113']).toEqual(['prometheus']);
+  });
+
+  it("notices Prometheus shut out of the exporter's port without the component's rule", () => {
+    const objects = clone(everything('prod'));
+    const gateway = named(objects, 'NetworkPolicy', 'gateway');
+    gateway.spec.ingress = gateway.spec.ingress.filter((rule: { ports: { port: number }[] }) => !rule.ports.some((port) => port.port === 9113));
+    expect(scrapers(objects)['gateway:9113']).toEqual([]);
   });
 });
 

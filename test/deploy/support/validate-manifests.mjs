@@ -5,16 +5,20 @@
 // Two checks: kubernetes-models' validators (types, required fields, formats), and a TypeScript
 // type-check of each object against the same models' interfaces, which refuses unknown fields
 // (`readinesProbe`) that the JSON schemas let through, as the API server's strict validation would.
+// The Prometheus Operator's kinds, which kubernetes-models lacks, are checked by monitoring-crds.mjs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { monitoringProblems } from './monitoring-crds.mjs';
 
 const API_VERSION = /^([a-z0-9-]+(\.[a-z0-9-]+)*\/)?v[0-9]+((alpha|beta)[0-9]+)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 
 const objects = JSON.parse(readFileSync(0, 'utf8'));
 const models = await Promise.all(objects.map(loadModel));
-const problems = objects.map((object, index) => (models[index] ? validationProblems(models[index], object) : [`unknown kind ${object?.apiVersion}/${object?.kind}`]));
+const problems = objects.map(
+  (object, index) => (models[index] ? validationProblems(models[index], object) : (monitoringProblems(object) ?? [`unknown kind ${object?.apiVersion}/${object?.kind}`])),
+);
 for (const [index, problem] of unknownFieldProblems(objects, models)) problems[index].push(problem);
 process.stdout.write(JSON.stringify(problems));
 
