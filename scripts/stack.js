@@ -6,6 +6,8 @@ const { spawn, execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
+const { parseEnv } = require('node:util');
+const { installationJwtSecret } = require('./jwt-secret');
 
 const ROOT = resolve(__dirname, '..');
 const SERVICES = [
@@ -214,6 +216,14 @@ async function startStack(options = {}) {
   const onSpawn = options.onSpawn ?? (() => undefined);
   const children = [];
   const instances = {};
+  // The services also read .env (cwd ROOT): a secret set there is the installation's choice.
+  const dotEnv = existsSync(join(ROOT, '.env')) ? parseEnv(readFileSync(join(ROOT, '.env'), 'utf8')) : {};
+  if (!env.JWT_SECRET && !env.JWT_SECRET_FILE && !dotEnv.JWT_SECRET && !dotEnv.JWT_SECRET_FILE) {
+    delete env.JWT_SECRET;
+    const secret = installationJwtSecret(resolve(ROOT, env.DATA_DIR ?? '.data'));
+    env.JWT_SECRET_FILE = secret.file;
+    progress(`JWT_SECRET is not set: tokens are signed with this installation's own random secret, ${secret.created ? 'made now in' : 'kept in'} ${secret.file}`);
+  }
   if (options.logDir) mkdirSync(options.logDir, { recursive: true });
   for (const service of SERVICES) {
     if (!existsSync(builtEntry(service.app))) throw new Error(`${builtEntry(service.app)} is missing: run npm run build first`);

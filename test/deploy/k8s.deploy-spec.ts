@@ -295,7 +295,7 @@ describe('the files next to the kustomizations', () => {
   it('leaves JWT_SECRET empty in the template, which every service refuses in production', () => {
     const deployment = named(app('prod'), 'Deployment', 'user');
     const env = resolveEnv(deployment, mainContainer(deployment), app('prod'), secretTemplate());
-    expect(configProblems(env.values, SERVICES[0].configs)).toEqual([expect.stringContaining('JWT_SECRET must be set in production')]);
+    expect(configProblems(env.values, SERVICES[0].configs)).toEqual([expect.stringContaining('JWT_SECRET must be set in every mode')]);
   });
 });
 

@@ -1,10 +1,15 @@
+import { ACCESS_TOKEN_AUDIENCE, PUBLISHED_JWT_SECRETS } from '@app/auth';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { signTestToken } from '../support/tokens';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { installationJwtSecret } = require('../../scripts/jwt-secret') as { installationJwtSecret(dir: string): { file: string; created: boolean } };
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -32,6 +37,43 @@ async function runStart(env: Record<string, string>): Promise<RunResult> {
   return { code, output };
 }
 
+/** Runs `npm start`'s script until it says the system is up; the caller stops it. */
+async function startUntilUp(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['scripts/start.js', '--quiet'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('The system is up')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`npm start did not come up:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output: () => output, stop };
+}
+
+/** The environment of each process npm start runs (Linux /proc), by pid. */
+function childEnvironments(parent: number): Record<string, string>[] {
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(parent)], { encoding: 'utf8' }).split('\n').map((p) => p.trim()).filter(Boolean);
+  return pids.flatMap((pid) => {
+    try {
+      const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      return [Object.fromEntries(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))];
+    } catch {
+      return [];
+    }
+  });
+}
+
 async function listenOn(port: number): Promise<Server> {
   const server = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok'));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -49,7 +91,6 @@ describe('npm start tells the truth about start-up', () => {
     const [user, order, payment, gateway, tls, status, internal] = await Promise.all(Array.from({ length: 7 }, freePort));
     env = {
       DATA_DIR: dataDir,
-      JWT_SECRET: 'runner-test-secret-that-is-long-enough-0123456789',
       USER_PORT: String(user),
       ORDER_PORT: String(order),
       PAYMENT_PORT: String(payment),
@@ -95,6 +136,59 @@ describe('npm start tells the truth about start-up', () => {
     // The service's own last words, not just "did not become ready".
     expect(output).toContain('DATABASE_POOL_SIZE must be an integer');
     expect(output).not.toContain('The system is up');
+  });
+
+  it("with no JWT_SECRET, signs with the installation's own secret (DATA_DIR/jwt-secret, 0600, given as a file) and refuses a token signed with any secret published in the repository", async () => {
+    const admin = { email: 'runner-admin@example.com', password: 'runner-admin-password' };
+    const run = await startUntilUp({ ...env, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
+    try {
+      const file = join(dataDir, 'jwt-secret');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const secret = readFileSync(file, 'utf8').trim();
+      expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32);
+      expect(run.output()).toContain(file);
+      expect(run.output()).not.toContain(secret);
+      if (existsSync('/proc')) {
+        const services = childEnvironments(run.child.pid!).filter((e) => e.JWT_SECRET_FILE !== undefined);
+        expect(services.length).toBeGreaterThanOrEqual(3);
+        for (const e of services) expect({ file: e.JWT_SECRET_FILE, secret: e.JWT_SECRET }).toEqual({ file, secret: undefined });
+      }
+
+      const user = `http://127.0.0.1:${env.USER_PORT}`;
+      const login = await fetch(`${user}/users/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+      expect(login.status).toBe(200);
+      const me = await fetch(`${user}/users/me`, { headers: { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}` } });
+      const adminId = ((await me.json()) as { id: string }).id;
+      // What an attacker who read the repository would send: an admin token for the real admin's id.
+      const listUsers = (signedWith: string) =>
+        fetch(`${user}/users`, { headers: { authorization: `Bearer ${signTestToken({ sub: adminId, role: 'admin', typ: 'access', aud: ACCESS_TOKEN_AUDIENCE }, {}, signedWith)}` } });
+      const answers: Record<string, string> = {};
+      for (const published of PUBLISHED_JWT_SECRETS) {
+        const res = await listUsers(published);
+        answers[published] = `${res.status} ${((await res.json()) as { code?: string }).code}`;
+      }
+      expect(answers).toEqual(Object.fromEntries(PUBLISHED_JWT_SECRETS.map((s) => [s, '401 AUTH.TOKEN_INVALID'])));
+      // The same token signed with the installation's secret is what the services accept.
+      expect((await listUsers(secret)).status).toBe(200);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('makes the installation secret once and keeps it, owner-readable only, across starts', () => {
+    const first = installationJwtSecret(dataDir);
+    const secret = readFileSync(first.file, 'utf8');
+    chmodSync(first.file, 0o644);
+    const second = installationJwtSecret(dataDir);
+    expect([first.created, second.created, second.file]).toEqual([true, false, first.file]);
+    expect(readFileSync(second.file, 'utf8')).toBe(secret);
+    expect(statSync(second.file).mode & 0o777).toBe(0o600);
+    const other = mkdtempSync(join(tmpdir(), 'runner-other-'));
+    try {
+      expect(readFileSync(installationJwtSecret(other).file, 'utf8')).not.toBe(secret);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
 
@@ -236,7 +330,7 @@ describe('npm start in use', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const baseEnv = (): Record<string, string> => ({ DATA_DIR: dataDir, JWT_SECRET: 'runner-test-secret-that-is-long-enough-0123456789', ...ports });
+  const baseEnv = (): Record<string, string> => ({ DATA_DIR: dataDir, ...ports });
   /** A server database for each service: the embedded ones take far longer to start on a busy machine. */
   const withServerDatabases = async (): Promise<Record<string, string>> => {
     databases = await Promise.all(['user', 'order', 'payment'].map((app) => createTestDatabase(app, { kind: 'server' })));

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { TEST_JWT_SECRET } from '../support/environment';
 import { claimsOf, forgeTokens } from '../support/fuzz/forged-tokens';
 import { fetchOpenApi, OpenApiDocument, Operation, operationsOf } from '../support/fuzz/openapi';
 import { freePort } from '../support/spawned-service';
+import { signAccessToken, signServiceToken } from '../support/tokens';
 import { RunningStack, STACK_ADMIN, startSystemStack } from '../support/system-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -114,6 +115,47 @@ describe('security invariants of the running system', () => {
       // Nothing the forged requests asked for happened.
       expect((await gw.get('/users/me').set(bearer(alice.accessToken)).expect(200)).body.full_name).toBeNull();
       expect((await gw.get(`/orders/${confirmed.id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('confirmed');
+    });
+
+    describe("service-to-service routes (reached directly, as from inside the network): only the services they name, with a service token", () => {
+      const direct = (app: 'user' | 'order' | 'payment') => request(system.stack.instances[app][0].url);
+
+      it("refuses another service's valid token with 403 AUTH.SERVICE_NOT_ALLOWED: the user service cannot have a payment refunded, the order service cannot post payment events", async () => {
+        const order = await place(alice, 'test_success');
+        const refund = await direct('payment').post(`/payments/internal/payments/${order.payment_id}/refund`).set(bearer(signServiceToken('user'))).expect(403);
+        expect(refund.body).toMatchObject({ statusCode: 403, code: 'AUTH.SERVICE_NOT_ALLOWED' });
+        const ownRoute = await direct('payment').post(`/payments/internal/payments/${order.payment_id}/refund`).set(bearer(signServiceToken('payment'))).expect(403);
+        expect(ownRoute.body.code).toBe('AUTH.SERVICE_NOT_ALLOWED');
+        const event = { id: randomUUID(), type: 'payment.refunded', payment_id: order.payment_id, order_id: order.id, user_id: alice.id, occurred_at: new Date().toISOString() };
+        const events = await direct('order').post('/orders/internal/payment-events').set(bearer(signServiceToken('order'))).send(event).expect(403);
+        expect(events.body.code).toBe('AUTH.SERVICE_NOT_ALLOWED');
+        const status = await direct('user').get(`/users/internal/users/${alice.id}/status`).set(bearer(signServiceToken('user'))).expect(403);
+        expect(status.body.code).toBe('AUTH.SERVICE_NOT_ALLOWED');
+        expect((await gw.get(`/payments/${order.payment_id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('completed');
+        expect((await gw.get(`/orders/${order.id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('confirmed');
+      });
+
+      it.each([
+        ["a user's access token", () => alice.accessToken],
+        ["a user's token with the service type but the users' audience", () => signAccessToken({ sub: 'order' }, { typ: 'service' })],
+        ['a service token without exp', () => signServiceToken('order', { exp: undefined })],
+      ])('refuses %s on an internal route with 401 AUTH.SERVICE_TOKEN_REQUIRED', async (_what, token) => {
+        const res = await direct('payment').get(`/payments/internal/orders/${confirmed.id}/payments`).set(bearer(token())).expect(401);
+        expect(res.body.code).toBe('AUTH.SERVICE_TOKEN_REQUIRED');
+      });
+
+      it("refuses a service token presented as a user's access token (401 AUTH.TOKEN_INVALID)", async () => {
+        const res = await gw.get('/orders').set(bearer(signServiceToken('order', { sub: alice.id, role: 'admin', typ: 'access' }))).expect(401);
+        expect(res.body.code).toBe('AUTH.TOKEN_INVALID');
+      });
+    });
+
+    it("refuses a password over bcrypt's 72 bytes at registration (400), so a longer guess sharing its first 72 bytes cannot log in", async () => {
+      const name = uniqueName();
+      const password = 'é'.repeat(36) + 'x';
+      const res = await gw.post('/users').send({ email: `${name}@example.com`, username: name, password }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'password', messages: [expect.stringMatching(/at most 72 bytes/)] }]);
+      await gw.post('/users/login').send({ username: name, password: 'é'.repeat(36) + 'y' }).expect(401);
     });
 
     it('refuses a refresh token replayed after rotation (401), and the replay ends the whole session', async () => {
@@ -549,7 +591,7 @@ describe('security invariants of the running system', () => {
       expect(lines.some((line) => line.includes(`/payments/${order.payment_id}/refund`) && line.includes('"client"'))).toBe(true);
       expect(found(lines)).toEqual([]);
       // An access token's payload is readable by anyone: it carries the identity and its session's id, nothing else.
-      for (const t of issued) expect(Object.keys(claimsOf(t.access_token)).sort()).toEqual(['exp', 'iat', 'role', 'sid', 'sub', 'typ']);
+      for (const t of issued) expect(Object.keys(claimsOf(t.access_token)).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'role', 'sid', 'sub', 'typ']);
     });
   });
 });

@@ -1,12 +1,11 @@
-import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, request as httpRequest, Server } from 'node:http';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../../../test/support/accounts';
 import { ADMIN, CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
-import { TEST_JWT_SECRET } from '../../../test/support/environment';
 import { freePort } from '../../../test/support/spawned-service';
+import { signServiceToken } from '../../../test/support/tokens';
 
 const ITEMS = [{ product_name: 'Desk', quantity: 3, unit_price: 19.99 }];
 const TOTAL = 59.97;
@@ -209,7 +208,7 @@ describe('money flow between orders and payments (issue 11)', () => {
       edge.mode = 'lose';
       const placed = await place(jane);
       expect(placed.status).toBe('pending');
-      const token = new JwtService({ secret: TEST_JWT_SECRET }).sign({ sub: 'payment', typ: 'service' }, { expiresIn: 300 });
+      const token = signServiceToken('payment');
       const event = (orderId: string) => ({
         id: randomUUID(),
         type: 'payment.refunded',

@@ -1,6 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
 import { Account, bearer, registerAndLogin } from '../../../test/support/accounts';
+import { ACCESS_TOKEN_AUDIENCE } from '@app/auth';
 import { TEST_JWT_SECRET, TEST_REDIS_URL } from '../../../test/support/environment';
+import { signServiceToken } from '../../../test/support/tokens';
 import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { UserAppModule } from '../src/user-app.module';
@@ -8,7 +10,7 @@ import { userService } from '../src/user-service';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
 const jwt = new JwtService({ secret: TEST_JWT_SECRET });
-const serviceToken = (sub = 'order') => jwt.sign({ sub, typ: 'service' }, { expiresIn: 60 });
+const serviceToken = (sub = 'order') => signServiceToken(sub);
 
 describe.each([
   ['Redis', TEST_REDIS_URL],
@@ -190,6 +192,35 @@ describe.each([
       await svc.http.get('/users/internal/users/00000000-0000-4000-8000-000000000000/status').set(bearer(serviceToken())).expect(404);
       const res = await svc.http.get(`/users/internal/users/${account.id}/status`).set(bearer(account.accessToken)).expect(401);
       expect(res.body.code).toBe('AUTH.SERVICE_TOKEN_REQUIRED');
+    });
+
+    it('answers 200 to the order and payment services, and 403 AUTH.SERVICE_NOT_ALLOWED to a service that has no business asking', async () => {
+      const account = await registerAndLogin(svc.http);
+      const status = (token: string) => svc.http.get(`/users/internal/users/${account.id}/status`).set(bearer(token));
+      await status(serviceToken('order')).expect(200);
+      await status(serviceToken('payment')).expect(200);
+      for (const caller of ['user', 'gateway']) {
+        const res = await status(serviceToken(caller)).expect(403);
+        expect(res.body).toMatchObject({ statusCode: 403, code: 'AUTH.SERVICE_NOT_ALLOWED', message: expect.stringContaining(caller) });
+      }
+    });
+
+    it.each([
+      ['without exp (valid for ever)', { exp: undefined }],
+      ["with the users' audience", { aud: ACCESS_TOKEN_AUDIENCE }],
+      ['without aud', { aud: undefined }],
+      ['from another issuer', { iss: 'someone-else' }],
+    ])('answers 401 AUTH.SERVICE_TOKEN_REQUIRED to a service token %s', async (_name, overrides) => {
+      const account = await registerAndLogin(svc.http);
+      const res = await svc.http.get(`/users/internal/users/${account.id}/status`).set(bearer(signServiceToken('order', overrides))).expect(401);
+      expect(res.body.code).toBe('AUTH.SERVICE_TOKEN_REQUIRED');
+    });
+
+    it('refuses a service token presented as a user access token (401 AUTH.TOKEN_INVALID)', async () => {
+      const account = await registerAndLogin(svc.http);
+      const asUser = signServiceToken('order', { sub: account.id, role: 'admin', typ: 'access' });
+      const res = await svc.http.get('/users/me').set(bearer(asUser)).expect(401);
+      expect(res.body.code).toBe('AUTH.TOKEN_INVALID');
     });
   });
 });

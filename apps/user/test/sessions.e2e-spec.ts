@@ -1,17 +1,14 @@
 import Redis from 'ioredis';
-import { createHmac } from 'node:crypto';
 import { bearer, registerAndLogin } from '../../../test/support/accounts';
-import { TEST_JWT_SECRET, TEST_REDIS_URL } from '../../../test/support/environment';
+import { EXAMPLE_JWT_SECRET, FORMER_DEVELOPMENT_JWT_SECRET, SERVICE_TOKEN_AUDIENCE } from '@app/auth';
+import { TEST_REDIS_URL } from '../../../test/support/environment';
+import { signAccessToken, signTestToken } from '../../../test/support/tokens';
 import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { UserAppModule } from '../src/user-app.module';
 import { userService } from '../src/user-service';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const sign = (header: object, payload: object, secret: string) => {
-  const body = `${b64(header)}.${b64(payload)}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-};
 
 describe('user service: login, tokens and sessions', () => {
   let db: TestDatabase;
@@ -66,10 +63,17 @@ describe('user service: login, tokens and sessions', () => {
   describe('access tokens', () => {
     it.each([
       ['a tampered payload', (t: string, id: string) => { const [h, , s] = t.split('.'); return `${h}.${b64({ sub: id, role: 'admin', typ: 'access', exp: 9999999999 })}.${s}`; }],
-      ['a token signed with another secret', (_t: string, id: string) => sign({ alg: 'HS256', typ: 'JWT' }, { sub: id, role: 'user', typ: 'access', exp: 9999999999 }, 'another-secret-another-secret-123')],
+      ['a token signed with another secret', (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, 'another-secret-another-secret-123')],
+      ['a token signed with the .env.example secret', (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, EXAMPLE_JWT_SECRET)],
+      ['a token signed with the former development secret', (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, FORMER_DEVELOPMENT_JWT_SECRET)],
       ['alg none', (_t: string, id: string) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: id, role: 'user', typ: 'access', exp: 9999999999 })}.`],
-      ['an expired token', (_t: string, id: string) => sign({ alg: 'HS256', typ: 'JWT' }, { sub: id, role: 'user', typ: 'access', exp: 1000 }, TEST_JWT_SECRET)],
-      ['a token without typ access', (_t: string, id: string) => sign({ alg: 'HS256', typ: 'JWT' }, { sub: id, role: 'user', exp: 9999999999 }, TEST_JWT_SECRET)],
+      ['an expired token', (_t: string, id: string) => signAccessToken({ sub: id }, { exp: 1000 })],
+      ['a token without typ access', (_t: string, id: string) => signAccessToken({ sub: id }, { typ: undefined })],
+      ['a token without exp (valid for ever)', (_t: string, id: string) => signAccessToken({ sub: id }, { exp: undefined })],
+      ['a token without iss', (_t: string, id: string) => signAccessToken({ sub: id }, { iss: undefined })],
+      ['a token from another issuer', (_t: string, id: string) => signAccessToken({ sub: id }, { iss: 'someone-else' })],
+      ['a token without aud', (_t: string, id: string) => signAccessToken({ sub: id }, { aud: undefined })],
+      ["a token with the service tokens' audience", (_t: string, id: string) => signAccessToken({ sub: id }, { aud: SERVICE_TOKEN_AUDIENCE })],
       ['garbage', () => 'not.a.jwt'],
     ])('answers 401 to %s', async (_name, forge) => {
       const account = await registerAndLogin(svc.http);
@@ -79,7 +83,7 @@ describe('user service: login, tokens and sessions', () => {
 
     it('says when the token has expired', async () => {
       const account = await registerAndLogin(svc.http);
-      const expired = sign({ alg: 'HS256', typ: 'JWT' }, { sub: account.id, role: 'user', typ: 'access', exp: 1000 }, TEST_JWT_SECRET);
+      const expired = signAccessToken({ sub: account.id }, { exp: 1000 });
       const res = await svc.http.get('/users/me').set(bearer(expired)).expect(401);
       expect(res.body.code).toBe('AUTH.TOKEN_EXPIRED');
     });

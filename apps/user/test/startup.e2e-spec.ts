@@ -1,4 +1,8 @@
-import { EXAMPLE_JWT_SECRET } from '@app/auth';
+import { EXAMPLE_JWT_SECRET, FORMER_DEVELOPMENT_JWT_SECRET } from '@app/auth';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnService } from '../../../test/support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 
@@ -13,10 +17,46 @@ describe('user service process: configuration checks and graceful shutdown', () 
     await db?.drop();
   });
 
+  const productionSecret = randomBytes(36).toString('base64');
   it.each([
-    ['JWT_SECRET missing in production', { NODE_ENV: 'production', JWT_SECRET: '' }, /JWT_SECRET must be set in production/],
-    ['a short JWT_SECRET in production', { NODE_ENV: 'production', JWT_SECRET: 'too-short' }, /JWT_SECRET must be a random string of at least 32 characters/],
-    ['the example JWT_SECRET in production', { NODE_ENV: 'production', JWT_SECRET: EXAMPLE_JWT_SECRET }, /JWT_SECRET .*not the example value/],
+    ['JWT_SECRET missing in production', { NODE_ENV: 'production', JWT_SECRET: '' }, /JWT_SECRET must be set in every mode/],
+    ['JWT_SECRET missing in development', { NODE_ENV: 'development', JWT_SECRET: '' }, /JWT_SECRET must be set in every mode .*npm start generates one/],
+    ['JWT_SECRET missing with NODE_ENV unset', { NODE_ENV: '', JWT_SECRET: '' }, /JWT_SECRET must be set in every mode/],
+    [
+      'a JWT_SECRET of 31 bytes in production',
+      { NODE_ENV: 'production', JWT_SECRET: randomBytes(31).toString('hex').slice(0, 31) },
+      /JWT_SECRET must be at least 32 bytes in production \(it has 31\)/,
+    ],
+    [
+      'the .env.example JWT_SECRET in production',
+      { NODE_ENV: 'production', JWT_SECRET: EXAMPLE_JWT_SECRET },
+      /JWT_SECRET is a value published in this repository/,
+    ],
+    [
+      'the .env.example JWT_SECRET in development',
+      { NODE_ENV: 'development', JWT_SECRET: EXAMPLE_JWT_SECRET },
+      /JWT_SECRET is a value published in this repository/,
+    ],
+    [
+      'the former development JWT_SECRET with NODE_ENV unset',
+      { NODE_ENV: '', JWT_SECRET: FORMER_DEVELOPMENT_JWT_SECRET },
+      /JWT_SECRET is a value published in this repository/,
+    ],
+    [
+      'a BCRYPT_COST of 9 in production',
+      { NODE_ENV: 'production', JWT_SECRET: productionSecret, BCRYPT_COST: '9' },
+      /BCRYPT_COST must be at least 10 in production \(got 9\)/,
+    ],
+    [
+      'a DATABASE_URL that is not a postgres URL, without printing its password',
+      { DATABASE_URL: 'mysql://app:hunter2-pw@db:3306/app' },
+      /DATABASE_URL must be a postgres:\/\/.*\(got "mysql:\/\/app:\*\*\*@db:3306\/app"\)/,
+    ],
+    [
+      'a REDIS_URL that is not a redis URL, without printing its password',
+      { REDIS_URL: 'http://default:hunter2-pw@cache:6379' },
+      /REDIS_URL must be a redis:\/\/.*\(got "http:\/\/default:\*\*\*@cache:6379"\)/,
+    ],
     ['a PORT that is not a number', { PORT: 'eighty' }, /PORT must be an integer between 0 and 65535 \(got "eighty"\)/],
     ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\//],
     ['a BCRYPT_COST out of range', { BCRYPT_COST: '40' }, /BCRYPT_COST must be an integer between 4 and 15/],
@@ -26,7 +66,22 @@ describe('user service process: configuration checks and graceful shutdown', () 
     const lines = service.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
-    expect(lines[0]).not.toContain(EXAMPLE_JWT_SECRET);
+    for (const secret of [EXAMPLE_JWT_SECRET, FORMER_DEVELOPMENT_JWT_SECRET, 'hunter2', productionSecret]) expect(lines[0]).not.toContain(secret);
+  });
+
+  it('reads JWT_SECRET from the file JWT_SECRET_FILE names, and refuses a published one there too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jwt-secret-file-'));
+    try {
+      writeFileSync(join(dir, 'jwt'), `${EXAMPLE_JWT_SECRET}\n`, { mode: 0o600 });
+      const refused = await spawnService('user', { ...db.env, JWT_SECRET: '', JWT_SECRET_FILE: join(dir, 'jwt'), PORT: '0' }, { waitReady: false });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toMatch(/JWT_SECRET is a value published in this repository/);
+      writeFileSync(join(dir, 'jwt'), `${randomBytes(36).toString('base64')}\n`, { mode: 0o600 });
+      const service = await spawnService('user', { ...db.env, NODE_ENV: 'production', JWT_SECRET: '', JWT_SECRET_FILE: join(dir, 'jwt') });
+      expect(await service.stop()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {

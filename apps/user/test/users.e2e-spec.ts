@@ -6,6 +6,9 @@ import { UserAppModule } from '../src/user-app.module';
 import { userService } from '../src/user-service';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
+const TOO_LONG = expect.stringMatching(/^password must be at most 72 bytes in UTF-8/);
+/** Exactly 72 bytes in UTF-8 (bcrypt's limit) in 54 characters: 36 ASCII, 18 accented. */
+const AT_LIMIT = `${'a'.repeat(36)}${'é'.repeat(18)}`;
 
 describe('user service: registration, profiles and listing', () => {
   let db: TestDatabase;
@@ -82,14 +85,54 @@ describe('user service: registration, profiles and listing', () => {
       [{ email: 'a@example.com', username: 'ab', password: 'correct-horse-battery' }, 'username', 'username must be 3-32 letters, digits, _ . or -'],
       [{ email: 'a@example.com', username: 'has space', password: 'correct-horse-battery' }, 'username', 'username must be 3-32 letters, digits, _ . or -'],
       [{ email: 'a@example.com', username: 'x'.repeat(33), password: 'correct-horse-battery' }, 'username', 'username must be 3-32 letters, digits, _ . or -'],
-      [{ email: 'a@example.com', username: 'ok_name', password: 'short' }, 'password', 'password must be 8 to 128 characters'],
-      [{ email: 'a@example.com', username: 'ok_name', password: 'p'.repeat(129) }, 'password', 'password must be 8 to 128 characters'],
+      [{ email: 'a@example.com', username: 'ok_name', password: 'short' }, 'password', 'password must be at least 8 characters'],
+      [{ email: 'a@example.com', username: 'ok_name', password: 'p'.repeat(129) }, 'password', TOO_LONG],
       [{ email: 'a@example.com', username: 'ok_name', password: 12345678 }, 'password', 'password must be a string'],
       [{ email: 'a@example.com', username: 'ok_name', password: 'correct-horse-battery', role: 'admin' }, 'role', 'property role should not exist'],
     ])('rejects %j with 400 naming %s', async (body, field, message) => {
       const res = await svc.http.post('/users').send(body).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION.FAILED', requestId: expect.any(String) });
       expect(res.body.errors).toEqual(expect.arrayContaining([{ field, messages: expect.arrayContaining([message]) }]));
+    });
+
+    describe("passwords past bcrypt's 72 bytes, which it would cut without a word", () => {
+      it.each([
+        ['73 ASCII characters', 'p'.repeat(73)],
+        ['37 accented characters (74 bytes)', 'é'.repeat(37)],
+        ['19 emoji (76 bytes, 38 UTF-16 units)', '🔑'.repeat(19)],
+        ['72 bytes and one more character', `${AT_LIMIT}x`],
+      ])('refuses %s at registration with 400 and a message that says bytes', async (_what, password) => {
+        const username = uniqueName();
+        const res = await svc.http.post('/users').send({ email: `${username}@example.com`, username, password }).expect(400);
+        expect(res.body.errors).toEqual([{ field: 'password', messages: [TOO_LONG] }]);
+        const [{ count }] = await db.query<{ count: string }>('SELECT count(*) FROM users WHERE username = $1', [username]);
+        expect(count).toBe('0');
+      });
+
+      it('accepts exactly 72 bytes, multibyte characters counted as bytes', async () => {
+        expect(Buffer.byteLength(AT_LIMIT)).toBe(72);
+        const account = await registerAndLogin(svc.http, { password: AT_LIMIT });
+        expect(account.accessToken).toBeTruthy();
+      });
+
+      it('lets nobody log in with a longer password that merely starts with the real one (401, as for any wrong password)', async () => {
+        const account = await registerAndLogin(svc.http, { password: AT_LIMIT });
+        for (const suffix of ['x', 'anything at all', 'é']) {
+          const res = await svc.http.post('/users/login').send({ username: account.username, password: `${AT_LIMIT}${suffix}` }).expect(401);
+          expect(res.body.code).toBe('AUTH.INVALID_CREDENTIALS');
+        }
+      });
+
+      it('refuses a new password over 72 bytes at PATCH /users/me with 400, and the old one still works', async () => {
+        const account = await registerAndLogin(svc.http);
+        const res = await svc.http
+          .patch('/users/me')
+          .set(bearer(account.accessToken))
+          .send({ password: `${AT_LIMIT}-and-more`, current_password: account.password })
+          .expect(400);
+        expect(res.body.errors).toEqual([{ field: 'password', messages: [TOO_LONG] }]);
+        await svc.http.post('/users/login').send({ username: account.username, password: account.password }).expect(200);
+      });
     });
 
     it('lists every bad field at once', async () => {

@@ -1,11 +1,12 @@
 import { ConfigError, validateEnv } from '@app/bootstrap';
 import { ConfigType, registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { PUBLISHED_JWT_SECRETS } from './published-secrets';
 
-/** The value `.env.example` ships with: refused in production like a missing secret. */
-export const EXAMPLE_JWT_SECRET = 'change-me-to-a-random-string-of-at-least-32-characters';
-/** Lets `npm start` work with no configuration at all; never accepted in production. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production!';
+/** HS256 keys shorter than the hash give less than its strength; production insists. */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+const HOW_TO_SET = 'set JWT_SECRET (or JWT_SECRET_FILE, a file holding it) to a random value, e.g. `openssl rand -base64 48`';
 
 class AuthEnv {
   @IsIn(['development', 'test', 'production'])
@@ -27,16 +28,25 @@ export function durationToSeconds(value: string): number {
   return Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
 }
 
+/** Why a secret may not sign tokens, or undefined when it may. Never repeats the secret. */
+export function jwtSecretProblem(secret: string | undefined, production: boolean): string | undefined {
+  if (!secret) return `JWT_SECRET must be set in every mode (npm start generates one per installation): ${HOW_TO_SET}`;
+  if (PUBLISHED_JWT_SECRETS.includes(secret)) {
+    return `JWT_SECRET is a value published in this repository (.env.example, docs or tests), which anyone can sign tokens with: ${HOW_TO_SET}`;
+  }
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (production && bytes < MIN_PRODUCTION_SECRET_BYTES) {
+    return `JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production (it has ${bytes}): ${HOW_TO_SET}`;
+  }
+  return undefined;
+}
+
 export const authConfig = registerAs('auth', () => {
   const env = validateEnv(AuthEnv);
-  const production = env.NODE_ENV === 'production';
-  const secret = env.JWT_SECRET ?? (production ? undefined : DEVELOPMENT_JWT_SECRET);
-  if (!secret) throw new ConfigError('Invalid configuration: JWT_SECRET must be set in production (a random string of at least 32 characters)');
-  if (production && (secret.length < 32 || secret === EXAMPLE_JWT_SECRET || secret === DEVELOPMENT_JWT_SECRET)) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET must be a random string of at least 32 characters, not the example value, in production');
-  }
+  const problem = jwtSecretProblem(env.JWT_SECRET, env.NODE_ENV === 'production');
+  if (problem) throw new ConfigError(`Invalid configuration: ${problem}`);
   const expiresInSeconds = durationToSeconds(env.JWT_EXPIRES_IN);
   if (expiresInSeconds < 1) throw new ConfigError('Invalid configuration: JWT_EXPIRES_IN must be at least 1 second');
-  return { secret, expiresInSeconds, usesDevelopmentSecret: secret === DEVELOPMENT_JWT_SECRET };
+  return { secret: env.JWT_SECRET!, expiresInSeconds };
 });
 export type AuthConfig = ConfigType<typeof authConfig>;

@@ -5,6 +5,7 @@ import { AccountStatus } from './account-status';
 import { authConfig, AuthConfig } from './auth.config';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { OnBehalfGuard, ServiceTokenGuard, ServiceTokens } from './service-token';
+import { ACCESS_TOKEN_AUDIENCE, TOKEN_ISSUER } from './token-claims';
 
 export interface AuthModuleOptions {
   /** Where the guard learns whether an account is active and its current role. */
@@ -24,8 +25,9 @@ const jwtModule = JwtModule.registerAsync({
     return {
       privateKey: key,
       publicKey: key,
-      signOptions: { algorithm: 'HS256' as const, expiresIn: config.expiresInSeconds },
-      verifyOptions: { algorithms: ['HS256' as const] },
+      // Access tokens by default; service tokens override the audience and lifetime.
+      signOptions: { algorithm: 'HS256' as const, expiresIn: config.expiresInSeconds, issuer: TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE },
+      verifyOptions: { algorithms: ['HS256' as const], issuer: TOKEN_ISSUER },
     };
   },
 });

@@ -5,6 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { FastifyRequest } from 'fastify';
 import { AccountStatus } from './account-status';
 import { AccessTokenClaims, AuthenticatedUser, Role, ROLES } from './authenticated-user';
+import { ACCESS_TOKEN_AUDIENCE, hasExpiry, TOKEN_ISSUER } from './token-claims';
 
 export const REQUIRED_ROLES = 'auth:requiredRoles';
 export const ALLOW_DEACTIVATED = 'auth:allowDeactivated';
@@ -45,7 +46,7 @@ export class JwtAuthGuard implements CanActivate {
   private async verify(token: string): Promise<AccessTokenClaims> {
     let claims: Partial<AccessTokenClaims>;
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw new UnauthorizedError(
@@ -53,7 +54,7 @@ export class JwtAuthGuard implements CanActivate {
         expired ? 'AUTH.TOKEN_EXPIRED' : 'AUTH.TOKEN_INVALID',
       );
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !ROLES.includes(claims.role as Role) || (claims.sid !== undefined && typeof claims.sid !== 'string')) {
+    if (!hasExpiry(claims) || claims.typ !== 'access' || typeof claims.sub !== 'string' || !ROLES.includes(claims.role as Role) || (claims.sid !== undefined && typeof claims.sid !== 'string')) {
       throw new UnauthorizedError('The access token is invalid', 'AUTH.TOKEN_INVALID');
     }
     return claims as AccessTokenClaims;

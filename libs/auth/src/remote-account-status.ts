@@ -3,6 +3,7 @@ import { AccountState, AccountStatus } from './account-status';
 import { Role, ROLES } from './authenticated-user';
 import { ServiceTokens } from './service-token';
 import { SingleFlight } from './single-flight';
+import { ServiceName } from './token-claims';
 
 /** The internal route of the user service that answers `{is_active, role}`. */
 export const accountStatusPath = (userId: string) => `/users/internal/users/${encodeURIComponent(userId)}/status`;
@@ -18,7 +19,7 @@ export class RemoteAccountStatus extends AccountStatus {
     private readonly client: ServiceClient,
     private readonly serviceTokens: ServiceTokens,
     /** The calling service, as named in its service token. */
-    private readonly service: string,
+    private readonly service: ServiceName,
   ) {
     super();
   }

@@ -1,3 +1,4 @@
+import { EXAMPLE_JWT_SECRET, FORMER_DEVELOPMENT_JWT_SECRET, SERVICE_TOKEN_AUDIENCE } from '@app/auth';
 import { createHmac } from 'node:crypto';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -27,6 +28,7 @@ export function forgeTokens(valid: string, secret: string): Record<string, strin
   const [header, payload, signature] = valid.split('.');
   const claims = claimsOf(valid);
   const now = Math.floor(Date.now() / 1000);
+  const without = (name: string) => Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
   return {
     'a tampered signature': `${header}.${payload}.${tamper(signature)}`,
     'a tampered payload (role admin) under the original signature': `${header}.${encode({ ...claims, role: 'admin' })}.${signature}`,
@@ -35,5 +37,11 @@ export function forgeTokens(valid: string, secret: string): Record<string, strin
     'another secret': signJwt(claims, 'another-secret-that-is-also-long-enough-42'),
     'the right secret with HS512 instead of HS256': signJwt(claims, secret, { alg: 'HS512', typ: 'JWT' }),
     'an expired token': signJwt({ ...claims, iat: now - 3_600, exp: now - 60 }, secret),
+    'the .env.example secret': signJwt(claims, EXAMPLE_JWT_SECRET),
+    'the former development secret': signJwt(claims, FORMER_DEVELOPMENT_JWT_SECRET),
+    'the right secret without exp (valid for ever)': signJwt(without('exp'), secret),
+    'the right secret without iss': signJwt(without('iss'), secret),
+    'the right secret from another issuer': signJwt({ ...claims, iss: 'another-issuer' }, secret),
+    "the right secret with the service tokens' audience": signJwt({ ...claims, aud: SERVICE_TOKEN_AUDIENCE }, secret),
   };
 }

@@ -16,14 +16,14 @@ export class InternalOrdersController {
 
   @Post(':id/refunds')
   @HttpCode(200)
-  @ServiceOnly()
+  @ServiceOnly('payment')
   async refundOrder(@Param('id', uuidParam('id')) id: string, @Body() dto: RefundOrderDto): Promise<OrderResponse> {
     return OrderResponse.from(await this.orders.refundOrder(id, dto.payment_id, dto.actor));
   }
 
   @Post(':id/payments')
   @HttpCode(200)
-  @ServiceOnly()
+  @ServiceOnly('payment')
   async payOrderForUser(
     @Param('id', uuidParam('id')) id: string,
     @Body() dto: PayForUserDto,

@@ -10,7 +10,7 @@ export class PaymentEventsController {
 
   @Post()
   @HttpCode(204)
-  @ServiceOnly()
+  @ServiceOnly('payment')
   async receivePaymentEvent(@Body() event: PaymentEventDto): Promise<void> {
     await this.orders.applyPaymentEvent(event);
   }

@@ -10,14 +10,14 @@ export class InternalPaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Get('orders/:orderId/payments')
-  @ServiceOnly()
+  @ServiceOnly('order')
   async listOrderPayments(@Param('orderId', uuidParam('orderId')) orderId: string): Promise<PaymentResponse[]> {
     return (await this.payments.listForOrder(orderId)).map(PaymentResponse.from);
   }
 
   @Post('payments/:id/refund')
   @HttpCode(200)
-  @ServiceOnly()
+  @ServiceOnly('order')
   async refundPaymentForOrderService(@Param('id', uuidParam('id')) id: string): Promise<PaymentResponse> {
     return PaymentResponse.from(await this.payments.refundForOrderService(id));
   }

@@ -1,4 +1,4 @@
-import type { ServiceTokenClaims } from '@app/auth';
+import { verifyServiceToken } from '@app/auth';
 import { ForbiddenError } from '@app/bootstrap';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -10,7 +10,7 @@ export class OrderServiceToken {
 
   /** Present but not the order service's: refused, as before, rather than taken for a direct payment. */
   async assertValid(token: string): Promise<void> {
-    const claims = await this.jwt.verifyAsync<Partial<ServiceTokenClaims>>(token, { algorithms: ['HS256'] }).catch(() => undefined);
-    if (claims?.typ !== 'service' || claims.sub !== 'order') throw new ForbiddenError('X-Service-Token is not a valid order service token');
+    const claims = await verifyServiceToken(this.jwt, token);
+    if (claims?.sub !== 'order') throw new ForbiddenError('X-Service-Token is not a valid order service token');
   }
 }

@@ -1,8 +1,9 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { TEST_JWT_SECRET } from '../../../../test/support/environment';
+import { signAccessToken, signServiceToken } from '../../../../test/support/tokens';
 
-const jwt = new JwtService({ secret: TEST_JWT_SECRET, signOptions: { algorithm: 'HS256', expiresIn: 900 } });
+const jwt = new JwtService({ secret: TEST_JWT_SECRET });
 
 export interface Payer {
   id: string;
@@ -12,7 +13,7 @@ export interface Payer {
 /** A user as the user service would log them in: the payment service only checks the token. */
 export function newPayer(): Payer {
   const id = randomUUID();
-  return { id, token: jwt.sign({ sub: id, role: 'user', typ: 'access' }) };
+  return { id, token: signAccessToken({ sub: id }) };
 }
 
 export function verifyToken<T extends object>(token: string): T {
@@ -20,4 +21,4 @@ export function verifyToken<T extends object>(token: string): T {
 }
 
 /** What the order service adds when it pays on a user's behalf. */
-export const orderServiceHeader = () => ({ 'X-Service-Token': jwt.sign({ sub: 'order', typ: 'service' }) });
+export const orderServiceHeader = () => ({ 'X-Service-Token': signServiceToken('order') });

@@ -1,9 +1,17 @@
-import { envConfig } from '@app/bootstrap';
-import { ConfigType } from '@nestjs/config';
+import { ConfigError, validateEnv } from '@app/bootstrap';
+import { ConfigType, registerAs } from '@nestjs/config';
 import { availableParallelism } from 'node:os';
-import { IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { FitsBcrypt } from '../passwords/password-length';
+
+/** bcrypt's cost below which production refuses to start (OWASP's minimum). */
+export const MIN_PRODUCTION_BCRYPT_COST = 10;
 
 class UserEnv {
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
   @IsInt({ message: 'BCRYPT_COST must be an integer between 4 and 15' })
   @Min(4, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
   @Max(15, { message: 'BCRYPT_COST must be an integer between 4 and 15' })
@@ -29,12 +37,21 @@ class UserEnv {
 
   @IsOptional()
   @IsString()
-  @Length(8, 128, { message: 'ADMIN_PASSWORD must be 8 to 128 characters' })
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  @FitsBcrypt('ADMIN_PASSWORD')
   ADMIN_PASSWORD?: string;
 
   @Matches(/^[A-Za-z0-9_.-]{3,32}$/, { message: 'ADMIN_USERNAME must be 3-32 letters, digits, _ . or -' })
   ADMIN_USERNAME: string = 'admin';
 }
 
-export const userConfig = envConfig('user', UserEnv);
+export const userConfig = registerAs('user', () => {
+  const env = validateEnv(UserEnv);
+  if (env.NODE_ENV === 'production' && env.BCRYPT_COST < MIN_PRODUCTION_BCRYPT_COST) {
+    throw new ConfigError(
+      `Invalid configuration: BCRYPT_COST must be at least ${MIN_PRODUCTION_BCRYPT_COST} in production (got ${env.BCRYPT_COST}); lower costs are for tests only`,
+    );
+  }
+  return env;
+});
 export type UserConfig = ConfigType<typeof userConfig>;

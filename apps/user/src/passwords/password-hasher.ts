@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { userConfig, UserConfig } from '../config/user.config';
 import type { BcryptTask } from './bcrypt.worker';
+import { BCRYPT_MAX_PASSWORD_BYTES, exceedsBcryptLimit } from './password-length';
 
 /**
  * bcrypt at the configured cost, on a pool of worker threads (PASSWORD_HASH_THREADS, default one
@@ -35,17 +36,21 @@ export class PasswordHasher implements OnApplicationShutdown {
   }
 
   hash(password: string): Promise<string> {
+    // Requests are validated before this; a longer password would be cut by bcrypt, never refused.
+    if (exceedsBcryptLimit(password)) return Promise.reject(new Error(`A password longer than ${BCRYPT_MAX_PASSWORD_BYTES} bytes reached the hasher`));
     return this.run({ op: 'hash', password, cost: this.config.BCRYPT_COST }) as Promise<string>;
   }
 
+  /** A password over bcrypt's 72 bytes never matches: bcrypt would compare only its first 72. */
   verify(password: string, hash: string): Promise<boolean> {
+    if (exceedsBcryptLimit(password)) return this.verifyAgainstDecoy(password);
     return this.run({ op: 'compare', password, hash }) as Promise<boolean>;
   }
 
   /** Spends the same time as a real check, so an unknown user cannot be told from a wrong password. */
   async verifyAgainstDecoy(password: string): Promise<false> {
     this.decoy ??= this.hash('decoy-password-for-unknown-users');
-    await this.verify(password, await this.decoy);
+    await this.run({ op: 'compare', password, hash: await this.decoy });
     return false;
   }
 

@@ -10,7 +10,7 @@ export class InternalUsersController {
   constructor(private readonly users: UsersRepository) {}
 
   @Get(':id/status')
-  @ServiceOnly()
+  @ServiceOnly('order', 'payment')
   async getAccountStatus(@Param('id', uuidParam('id')) id: string): Promise<AccountStatusResponse> {
     const status = await this.users.findStatus(id);
     if (!status) throw new NotFoundError('User');

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { FitsBcrypt } from '../../passwords/password-length';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -16,9 +17,10 @@ export class RegisterUserDto {
   @Matches(/^[A-Za-z0-9_.-]{3,32}$/, { message: 'username must be 3-32 letters, digits, _ . or -' })
   username: string;
 
-  @ApiProperty({ example: 'correct-horse-battery', minLength: 8, maxLength: 128 })
+  @ApiProperty({ example: 'correct-horse-battery', minLength: 8, maxLength: 72, description: 'At least 8 characters and at most 72 bytes in UTF-8' })
   @IsString({ message: 'password must be a string' })
-  @Length(8, 128, { message: 'password must be 8 to 128 characters' })
+  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @FitsBcrypt('password')
   password: string;
 
   @ApiPropertyOptional({ example: 'Jane Doe', maxLength: 200 })

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Length, MinLength, ValidateIf } from 'class-validator';
+import { FitsBcrypt } from '../../passwords/password-length';
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ example: 'Jane Q. Doe', maxLength: 200, nullable: true })
@@ -10,10 +11,16 @@ export class UpdateMeDto {
   @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
   full_name?: string;
 
-  @ApiPropertyOptional({ example: 'a-new-long-passphrase', minLength: 8, maxLength: 128, description: 'Requires current_password' })
+  @ApiPropertyOptional({
+    example: 'a-new-long-passphrase',
+    minLength: 8,
+    maxLength: 72,
+    description: 'At least 8 characters and at most 72 bytes in UTF-8; requires current_password',
+  })
   @IsOptional()
   @IsString({ message: 'password must be a string' })
-  @Length(8, 128, { message: 'password must be 8 to 128 characters' })
+  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @FitsBcrypt('password')
   password?: string;
 
   @ApiPropertyOptional({ example: 'correct-horse-battery', description: 'Required to change the password' })
