@@ -19,9 +19,15 @@ function repositoryFiles(): string[] {
 export function jwtSecretLiterals(text: string, file: string): string[] {
   const code = SOURCE.has(extname(file));
   const found: string[] = [];
-  for (const match of text.matchAll(/JWT_SECRET["']?[ \t]*[:=][ \t]*(?:(["'`])(.*?)\1|([^\s"'`,;)}]+))/g)) {
+  const assignments = [
+    ...text.matchAll(/JWT_SECRET["']?[ \t]*[:=][ \t]*(?:(["'`])(.*?)\1|([^\s"'`,;)}]+))/g),
+    // Kubernetes and compose-style `name: JWT_SECRET` followed by `value: ...`, in YAML or in code.
+    ...text.matchAll(/name["']?:\s*["']?JWT_SECRET["']?\s*,?\s*value["']?:\s*(?:(["'`])(.*?)\1|([^\s"'`,;)}]+))/g),
+  ];
+  for (const match of assignments) {
     const value = match[2] ?? (code ? undefined : match[3]);
-    if (!value || value.startsWith('$') || /^\w+\(/.test(value)) continue;
+    // A variable, a call, or the name of a key (JWT_SECRET: 'JWT_SECRET' maps a Secret's keys).
+    if (!value || value.startsWith('$') || /^\w+\(/.test(value) || /^[A-Z][A-Z0-9_]*$/.test(value)) continue;
     found.push(value);
   }
   return found;
@@ -31,7 +37,11 @@ describe('JWT secrets published in the repository', () => {
   it('finds the literals it is meant to find, and ignores identifiers, variables and generated values', () => {
     expect(jwtSecretLiterals('JWT_SECRET=abc\nexport const X_JWT_SECRET = \'def\';\n  JWT_SECRET: "ghi"', '.env')).toEqual(['abc', 'def', 'ghi']);
     expect(jwtSecretLiterals("JWT_SECRET: 'jkl', JWT_SECRET: TEST_VALUE, JWT_SECRET: randomBytes(8)", 'a.ts')).toEqual(['jkl']);
-    expect(jwtSecretLiterals('JWT_SECRET="$(openssl rand -base64 48)" JWT_SECRET: ${JWT_SECRET:?set} JWT_SECRET: ""', 'README.md')).toEqual([]);
+    expect(jwtSecretLiterals('JWT_SECRET="$(openssl rand -base64 48)" JWT_SECRET: ${JWT_SECRET:?set} JWT_SECRET: "" JWT_SECRET: JWT_KEY', 'README.md')).toEqual(
+      [],
+    );
+    expect(jwtSecretLiterals('- name: JWT_SECRET\n  value: mno\n', 'a.yaml')).toEqual(['mno']);
+    expect(jwtSecretLiterals("env.push({ name: 'JWT_SECRET', value: 'pqr' })", 'a.ts')).toEqual(['pqr']);
   });
 
   it('refuses every value written for JWT_SECRET anywhere in the repository (docs, examples, compose, k8s, tests)', () => {

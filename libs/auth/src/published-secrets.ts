@@ -15,6 +15,8 @@ export const PUBLISHED_JWT_SECRETS: readonly string[] = [
   'another-secret-that-is-also-long-enough-42',
   'too-short',
   'short-secret',
+  // test/deploy: a literal secret in a Deployment, which the checks must notice.
+  'a-published-secret',
 ];
 
 /** The value `.env.example` ships with. */
