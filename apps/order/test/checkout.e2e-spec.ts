@@ -81,6 +81,23 @@ describe('order service: checkout across the three services', () => {
       });
     });
 
+    it('refuses an item priced 19.99 JPY with 422, and places a whole-yen order', async () => {
+      const items = [{ product_name: 'Tea', quantity: 2, unit_price: 19.99 }];
+      const res = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items, currency: 'JPY', payment_method: 'test_success' }).expect(422);
+      expect(res.body).toMatchObject({ code: 'MONEY.TOO_MANY_DECIMALS', message: 'items.0.unit_price must have at most 0 decimals in JPY' });
+      const whole = await orders
+        .post('/orders')
+        .set(bearer(jane.accessToken))
+        .send({ items: [{ product_name: 'Tea', quantity: 2, unit_price: 1999 }], currency: 'JPY', payment_method: 'test_success' })
+        .expect(201);
+      expect(whole.body).toMatchObject({ status: 'confirmed', total_amount: 3998, currency: 'JPY' });
+    });
+
+    it('refuses a 3-decimal currency (KWD) clearly', async () => {
+      const res = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, currency: 'KWD' }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'currency', messages: ['currency KWD has 3 decimals; only currencies with 0 or 2 decimals are accepted'] }]);
+    });
+
     it('marks a declined payment payment_failed with the reason', async () => {
       const res = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, payment_method: 'test_decline' }).expect(201);
       expect(res.body).toMatchObject({ status: 'payment_failed', status_reason: expect.stringMatching(/declined/i), payment_id: expect.any(String) });

@@ -113,6 +113,25 @@ describe('payment service: charging and reading payments', () => {
       expect(res.body.errors).toEqual(expect.arrayContaining([{ field, messages: [message] }]));
     });
 
+    it('refuses 19.99 JPY with 422: the yen has no minor unit', async () => {
+      const payer = newPayer();
+      const body = order({ amount: 19.99, currency: 'JPY' });
+      const res = await pay(payer, body).expect(422);
+      expect(res.body).toMatchObject({ ...ERROR_SHAPE, code: 'MONEY.TOO_MANY_DECIMALS', details: { field: 'amount', currency: 'JPY', max_decimals: 0 } });
+      expect(res.body.message).toBe('amount must have at most 0 decimals in JPY');
+      expect(await db.query('SELECT id FROM payments WHERE order_id = $1', [body.order_id])).toEqual([]);
+    });
+
+    it('charges a whole amount of yen exactly', async () => {
+      const res = await pay(newPayer(), order({ amount: 1999, currency: 'jpy' })).expect(201);
+      expect(res.body).toMatchObject({ amount: 1999, currency: 'JPY' });
+    });
+
+    it.each(['KWD', 'BHD'])('refuses %s, a currency with 3 decimals that amounts in hundredths cannot hold', async (currency) => {
+      const res = await pay(newPayer(), order({ amount: 1.5, currency })).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'currency', messages: [`currency ${currency} has 3 decimals; only currencies with 0 or 2 decimals are accepted`] }]);
+    });
+
     it('rejects 1e309 sent as a raw JSON number literal', async () => {
       const raw = `{"order_id":"${randomUUID()}","amount":1e309,"payment_method":"test_success"}`;
       const res = await svc.http.post('/payments').set(bearer(newPayer().token)).set(orderServiceHeader()).set('content-type', 'application/json').send(raw).expect(400);

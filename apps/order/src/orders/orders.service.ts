@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { ConflictError, fingerprint, fromMinorUnits, PaymentMethod, NotFoundError, Page, ServiceUnreachableError, UnprocessableError } from '@app/bootstrap';
+import { assertFitsCurrency, ConflictError, fingerprint, fromMinorUnits, PaymentMethod, NotFoundError, Page, ServiceUnreachableError, UnprocessableError } from '@app/bootstrap';
 import { OrderMetrics } from '@app/metrics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -159,18 +159,18 @@ export class OrdersService {
   }
 
   private draft(caller: AuthenticatedUser, dto: CreateOrderDto, idempotencyKey: string | undefined): NewOrder {
-    const items = dto.items.map((item) => ({
-      productName: (item.product_name ?? item.name)!,
-      quantity: item.quantity,
-      unitPriceMinor: (item.unit_price ?? item.price)!,
-    }));
+    const currency = dto.currency ?? 'USD';
+    const items = dto.items.map((item, index) => {
+      const unitPriceMinor = (item.unit_price ?? item.price)!;
+      assertFitsCurrency(unitPriceMinor, currency, `items.${index}.${item.unit_price !== undefined ? 'unit_price' : 'price'}`);
+      return { productName: (item.product_name ?? item.name)!, quantity: item.quantity, unitPriceMinor };
+    });
     const totalMinor = items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
     if (dto.total_amount !== undefined && dto.total_amount !== totalMinor) {
       throw new UnprocessableError('ORDER.TOTAL_MISMATCH', `total_amount does not match the items: the total is ${(totalMinor / 100).toFixed(2)}`, {
         expected_total: totalMinor / 100,
       });
     }
-    const currency = dto.currency ?? 'USD';
     const paymentMethod = dto.payment_method ?? 'credit_card';
     return {
       userId: caller.id,

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { ConflictError, fingerprint, NotFoundError, Page, UnavailableError, UnprocessableError } from '@app/bootstrap';
+import { assertFitsCurrency, ConflictError, fingerprint, NotFoundError, Page, UnavailableError, UnprocessableError } from '@app/bootstrap';
 import { PaymentMetrics } from '@app/metrics';
 import { Injectable } from '@nestjs/common';
 import { OrderServiceClient } from '../order-service/order-service.client';
@@ -29,6 +29,7 @@ export class PaymentsService {
   ) {}
 
   async create(caller: AuthenticatedUser, dto: CreatePaymentDto, idempotencyKey?: string): Promise<CreatedPayment> {
+    assertFitsCurrency(dto.amount, dto.currency ?? 'USD', 'amount');
     const requestFingerprint = fingerprint(dto);
     const payment = await this.payments.insertUnlessPaid(this.charge(caller, dto, idempotencyKey, requestFingerprint));
     if (payment) {
@@ -48,6 +49,7 @@ export class PaymentsService {
    * exact total, then charges it through its own pay path (which calls `create` above).
    */
   async payOwnOrder(caller: AuthenticatedUser, dto: CreatePaymentDto, requestId: string): Promise<Payment> {
+    assertFitsCurrency(dto.amount, dto.currency ?? 'USD', 'amount');
     const order = await this.orders.payOrder(
       caller,
       { orderId: dto.order_id, amountMinor: dto.amount, currency: dto.currency ?? 'USD', paymentMethod: dto.payment_method },

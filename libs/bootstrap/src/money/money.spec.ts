@@ -1,4 +1,4 @@
-import { fromMinorUnits, toMinorUnits } from './money';
+import { assertFitsCurrency, CURRENCIES, currencyDecimals, fromMinorUnits, toMinorUnits } from './money';
 
 describe('money', () => {
   it.each([
@@ -21,5 +21,23 @@ describe('money', () => {
     expect(fromMinorUnits(3 * toMinorUnits(19.99)!)).toBe(59.97);
     expect(JSON.stringify(fromMinorUnits(3 * toMinorUnits(19.99)!))).toBe('59.97');
     expect(fromMinorUnits(toMinorUnits(0.1)! + toMinorUnits(0.2)!)).toBe(0.3);
+  });
+});
+
+describe('currency exponents', () => {
+  it('reads each exponent from ICU: JPY 0, USD 2, KWD 3', () => {
+    expect([currencyDecimals('JPY'), currencyDecimals('USD'), currencyDecimals('KWD')]).toEqual([0, 2, 3]);
+  });
+
+  it('accepts only currencies whose amounts hundredths hold exactly', () => {
+    expect(CURRENCIES).toEqual(expect.arrayContaining(['USD', 'EUR', 'JPY', 'KRW']));
+    expect(CURRENCIES).not.toEqual(expect.arrayContaining(['KWD']));
+    expect(CURRENCIES).not.toContain('BHD');
+  });
+
+  it('refuses 19.99 JPY and accepts 1999 JPY and 19.99 USD', () => {
+    expect(() => assertFitsCurrency(1999, 'JPY', 'amount')).toThrow('amount must have at most 0 decimals in JPY');
+    expect(() => assertFitsCurrency(199900, 'JPY', 'amount')).not.toThrow();
+    expect(() => assertFitsCurrency(1999, 'USD', 'amount')).not.toThrow();
   });
 });

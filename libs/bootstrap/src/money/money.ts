@@ -1,11 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsOptional, ValidateBy, ValidationOptions } from 'class-validator';
+import { UnprocessableError } from '../errors/domain-error';
 
 /**
- * Money travels as decimals with at most two fraction digits and is held as integer minor
- * units (cents), so 3 × 19.99 is exactly 59.97.
+ * Money travels as decimals with at most two fraction digits (none in a currency without a minor
+ * unit, such as JPY) and is held as integer hundredths, so 3 × 19.99 is exactly 59.97.
  */
 // Up to 13 whole digits: in cents that stays below 2^53, so every amount is an exact integer.
 const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
@@ -24,7 +25,27 @@ export function fromMinorUnits(minor: number): number {
   return Number((minor / 100).toFixed(2));
 }
 
-export const CURRENCIES = Intl.supportedValuesOf('currency');
+/** A currency's ISO 4217 exponent as ICU (bundled with Node) knows it: JPY 0, USD 2, KWD 3. */
+export function currencyDecimals(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** Amounts are held in hundredths: only currencies with 0 or 2 decimals fit them exactly. */
+export const CURRENCIES = [...KNOWN_CURRENCIES].filter((code) => currencyDecimals(code) <= 2);
+
+/** Refuses an amount (in hundredths) finer than its currency's minor unit: 19.99 JPY. */
+export function assertFitsCurrency(minor: number, currency: string, field: string): void {
+  const decimals = currencyDecimals(currency);
+  if (minor % 10 ** (2 - decimals) !== 0) {
+    throw new UnprocessableError('MONEY.TOO_MANY_DECIMALS', `${field} must have at most ${decimals} decimals in ${currency}`, {
+      field,
+      currency,
+      max_decimals: decimals,
+    });
+  }
+}
 
 /** A decimal amount > 0 and ≤ max with at most two decimals; the property then holds minor units. */
 export function IsMoneyAmount(field: string, max: number, options: { example: number; description?: string; required?: boolean }): PropertyDecorator {
@@ -47,6 +68,18 @@ export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {
     ApiPropertyOptional({ example: 'USD', default: 'USD', description: 'ISO 4217 currency code', pattern: '^[A-Z]{3}$' }),
     IsOptional(),
     Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : (value ?? undefined))),
-    IsIn(CURRENCIES, { message: 'currency must be an ISO 4217 code such as USD or EUR', ...options }),
+    ValidateBy(
+      {
+        name: 'isCurrencyCode',
+        validator: {
+          validate: (value: unknown) => typeof value === 'string' && CURRENCIES.includes(value),
+          defaultMessage: (args) =>
+            typeof args?.value === 'string' && KNOWN_CURRENCIES.has(args.value)
+              ? `currency ${args.value} has ${currencyDecimals(args.value)} decimals; only currencies with 0 or 2 decimals are accepted`
+              : 'currency must be an ISO 4217 code such as USD or EUR',
+        },
+      },
+      options,
+    ),
   );
 }
