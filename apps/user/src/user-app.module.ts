@@ -12,7 +12,7 @@ import { UsersRepository } from './users/users.repository';
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: userService.name, configs: userService.configs }),
-    MetricsModule.forService(userService.name),
+    MetricsModule.forService(userService.name, ['passwords']),
     DatabaseModule.forService(userDatabase),
     HealthModule,
     AuthModule.forRoot({ accountStatus: { imports: [UsersModule], inject: [UsersRepository], useFactory: (users: UsersRepository) => new UsersAccountStatus(users) } }),

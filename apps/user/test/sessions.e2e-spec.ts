@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { bearer, registerAndLogin } from '../../../test/support/accounts';
+import { bearer, registerAndLogin, uniqueName } from '../../../test/support/accounts';
 import { EXAMPLE_JWT_SECRET, FORMER_DEVELOPMENT_JWT_SECRET, SERVICE_TOKEN_AUDIENCE } from '@app/auth';
 import { TEST_REDIS_URL } from '../../../test/support/environment';
 import { signAccessToken, signTestToken } from '../../../test/support/tokens';
@@ -41,7 +41,7 @@ describe('user service: login, tokens and sessions', () => {
     it('answers an unknown user and a wrong password with the same 401', async () => {
       const account = await registerAndLogin(svc.http);
       const wrong = await svc.http.post('/users/login').send({ username: account.username, password: 'wrong-password' }).expect(401);
-      const unknown = await svc.http.post('/users/login').send({ username: 'nobody_here', password: 'wrong-password' }).expect(401);
+      const unknown = await svc.http.post('/users/login').send({ username: uniqueName('nobody'), password: 'wrong-password' }).expect(401);
       expect({ ...wrong.body, requestId: '' }).toEqual({ ...unknown.body, requestId: '' });
       expect(wrong.body).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS', message: 'Invalid username/email or password' });
     });

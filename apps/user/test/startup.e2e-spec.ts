@@ -60,6 +60,13 @@ describe('user service process: configuration checks and graceful shutdown', () 
     ['a PORT that is not a number', { PORT: 'eighty' }, /PORT must be an integer between 0 and 65535 \(got "eighty"\)/],
     ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\//],
     ['a BCRYPT_COST out of range', { BCRYPT_COST: '40' }, /BCRYPT_COST must be an integer between 4 and 15/],
+    ['a LOGIN_MAX_FAILURES of 0', { LOGIN_MAX_FAILURES: '0' }, /LOGIN_MAX_FAILURES must be an integer between 1 and 1000/],
+    [
+      'a LOGIN_LOCKOUT_MAX_SECONDS below LOGIN_LOCKOUT_SECONDS',
+      { LOGIN_LOCKOUT_SECONDS: '600', LOGIN_LOCKOUT_MAX_SECONDS: '60' },
+      /LOGIN_LOCKOUT_MAX_SECONDS must be at least LOGIN_LOCKOUT_SECONDS/,
+    ],
+    ['a PASSWORD_HASH_QUEUE_LIMIT that is not a number', { PASSWORD_HASH_QUEUE_LIMIT: 'many' }, /PASSWORD_HASH_QUEUE_LIMIT must be an integer between 0 and 100000/],
   ])('refuses to start with %s, in one clear line', async (_case, env, message) => {
     const service = await spawnService('user', { ...db.env, ...env, PORT: (env as Record<string, string>).PORT ?? '0' }, { waitReady: false });
     expect(await service.exited).toBe(1);

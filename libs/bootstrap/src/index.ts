@@ -9,5 +9,6 @@ export * from './service-core.module';
 export * from './http/uuid-param';
 export * from './clients/service-client';
 export * from './http/request-headers';
+export * from './http/client-gone';
 export * from './money/money';
 export * from './money/payment-methods';

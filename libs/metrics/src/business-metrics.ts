@@ -13,6 +13,9 @@ export const METRICS = {
   serviceCalls: 'service_calls_total',
   serviceCallDuration: 'service_call_duration_seconds',
   breakerState: 'circuit_breaker_state',
+  passwordHashQueue: 'password_hash_queue_length',
+  passwordHashSkipped: 'password_hash_skipped_total',
+  passwordHashRejected: 'password_hash_rejected_total',
 } as const;
 
 export const orderMetricProviders = [
@@ -113,5 +116,40 @@ export class ServiceCallMetrics {
     this.breaker.set({ target }, 0);
     this.calls.inc({ target, outcome: 'success' }, 0);
     return this;
+  }
+}
+
+export const passwordHashMetricProviders = [
+  makeGaugeProvider({ name: METRICS.passwordHashQueue, help: 'Password hashes waiting for a hashing thread' }),
+  makeCounterProvider({ name: METRICS.passwordHashSkipped, help: 'Queued password hashes not done because their client had gone', labelNames: ['reason'] }),
+  makeCounterProvider({
+    name: METRICS.passwordHashRejected,
+    help: 'Password hashes refused with 503: the queue was full, or the job waited longer than PASSWORD_HASH_MAX_WAIT_MS',
+    labelNames: ['reason'],
+  }),
+];
+
+@Injectable()
+export class PasswordHashMetrics {
+  constructor(
+    @InjectMetric(METRICS.passwordHashQueue) private readonly queue: Gauge<string>,
+    @InjectMetric(METRICS.passwordHashSkipped) private readonly skipped: Counter<string>,
+    @InjectMetric(METRICS.passwordHashRejected) private readonly rejected: Counter<string>,
+  ) {
+    queue.set(0);
+    skipped.inc({ reason: 'client_gone' }, 0);
+    for (const reason of ['queue_full', 'waited_too_long']) rejected.inc({ reason }, 0);
+  }
+
+  queueLength(length: number): void {
+    this.queue.set(length);
+  }
+
+  jobSkipped(reason: 'client_gone'): void {
+    this.skipped.inc({ reason });
+  }
+
+  jobRejected(reason: 'queue_full' | 'waited_too_long'): void {
+    this.rejected.inc({ reason });
   }
 }

@@ -1,7 +1,16 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
-import { OrderMetrics, orderMetricProviders, PaymentMetrics, paymentMetricProviders, ServiceCallMetrics, serviceCallMetricProviders } from './business-metrics';
+import {
+  OrderMetrics,
+  orderMetricProviders,
+  PasswordHashMetrics,
+  passwordHashMetricProviders,
+  PaymentMetrics,
+  paymentMetricProviders,
+  ServiceCallMetrics,
+  serviceCallMetricProviders,
+} from './business-metrics';
 import { HttpMetrics, httpMetricProviders } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -9,12 +18,13 @@ import { MetricsController } from './metrics.controller';
 @Global()
 @Module({})
 export class MetricsModule implements OnApplicationShutdown {
-  /** `features` adds the business metrics a service records: its orders, payments, or calls to others. */
-  static forService(service: string, features: ('orders' | 'payments' | 'service-calls')[] = []): DynamicModule {
+  /** `features` adds the business metrics a service records: its orders, payments, calls to others, or password hashing. */
+  static forService(service: string, features: ('orders' | 'payments' | 'service-calls' | 'passwords')[] = []): DynamicModule {
     const business = [
       ...(features.includes('orders') ? [...orderMetricProviders, OrderMetrics] : []),
       ...(features.includes('payments') ? [...paymentMetricProviders, PaymentMetrics] : []),
       ...(features.includes('service-calls') ? [...serviceCallMetricProviders, ServiceCallMetrics] : []),
+      ...(features.includes('passwords') ? [...passwordHashMetricProviders, PasswordHashMetrics] : []),
     ];
     return {
       module: MetricsModule,

@@ -1,7 +1,7 @@
 import { ConfigError, validateEnv } from '@app/bootstrap';
 import { ConfigType, registerAs } from '@nestjs/config';
 import { availableParallelism } from 'node:os';
-import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { FitsBcrypt } from '../passwords/password-length';
 
 /** bcrypt's cost below which production refuses to start (OWASP's minimum). */
@@ -21,6 +21,43 @@ class UserEnv {
   @Min(0, { message: 'PASSWORD_HASH_THREADS must be an integer between 0 and 64' })
   @Max(64, { message: 'PASSWORD_HASH_THREADS must be an integer between 0 and 64' })
   PASSWORD_HASH_THREADS: number = availableParallelism();
+
+  @IsInt({ message: 'PASSWORD_HASH_QUEUE_LIMIT must be an integer between 0 and 100000' })
+  @Min(0, { message: 'PASSWORD_HASH_QUEUE_LIMIT must be an integer between 0 and 100000' })
+  @Max(100_000, { message: 'PASSWORD_HASH_QUEUE_LIMIT must be an integer between 0 and 100000' })
+  PASSWORD_HASH_QUEUE_LIMIT: number = 64;
+
+  @IsInt({ message: 'PASSWORD_HASH_MAX_WAIT_MS must be an integer between 1 and 60000' })
+  @Min(1, { message: 'PASSWORD_HASH_MAX_WAIT_MS must be an integer between 1 and 60000' })
+  @Max(60_000, { message: 'PASSWORD_HASH_MAX_WAIT_MS must be an integer between 1 and 60000' })
+  PASSWORD_HASH_MAX_WAIT_MS: number = 5000;
+
+  @IsInt({ message: 'LOGIN_MAX_FAILURES must be an integer between 1 and 1000' })
+  @Min(1, { message: 'LOGIN_MAX_FAILURES must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'LOGIN_MAX_FAILURES must be an integer between 1 and 1000' })
+  LOGIN_MAX_FAILURES: number = 5;
+
+  @IsInt({ message: 'LOGIN_LOCKOUT_SECONDS must be an integer between 1 and 86400' })
+  @Min(1, { message: 'LOGIN_LOCKOUT_SECONDS must be an integer between 1 and 86400' })
+  @Max(86_400, { message: 'LOGIN_LOCKOUT_SECONDS must be an integer between 1 and 86400' })
+  LOGIN_LOCKOUT_SECONDS: number = 30;
+
+  @IsInt({ message: 'LOGIN_LOCKOUT_MAX_SECONDS must be an integer between 1 and 86400' })
+  @Min(1, { message: 'LOGIN_LOCKOUT_MAX_SECONDS must be an integer between 1 and 86400' })
+  @Max(86_400, { message: 'LOGIN_LOCKOUT_MAX_SECONDS must be an integer between 1 and 86400' })
+  @ValidateBy(
+    {
+      name: 'atLeastLockoutSeconds',
+      validator: { validate: (value: unknown, args) => (value as number) >= (args?.object as UserEnv).LOGIN_LOCKOUT_SECONDS },
+    },
+    { message: 'LOGIN_LOCKOUT_MAX_SECONDS must be at least LOGIN_LOCKOUT_SECONDS' },
+  )
+  LOGIN_LOCKOUT_MAX_SECONDS: number = 900;
+
+  @IsInt({ message: 'LOGIN_FAILURE_WINDOW_SECONDS must be an integer between 1 and 86400' })
+  @Min(1, { message: 'LOGIN_FAILURE_WINDOW_SECONDS must be an integer between 1 and 86400' })
+  @Max(86_400, { message: 'LOGIN_FAILURE_WINDOW_SECONDS must be an integer between 1 and 86400' })
+  LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset for the in-process session store)' })

@@ -1,5 +1,5 @@
 import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors } from '@app/bootstrap';
+import { ApiErrors, ClientGone } from '@app/bootstrap';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LoginDto, RefreshTokenDto } from './dto/login.dto';
@@ -16,8 +16,8 @@ export class SessionsController {
   @ApiOperation({ summary: 'Log in with username or email and password' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiErrors(400, 401, 429, 503)
-  login(@Body() dto: LoginDto): Promise<TokenResponse> {
-    return this.sessions.login(dto.username ?? dto.email!, dto.password);
+  login(@Body() dto: LoginDto, @ClientGone() clientGone: AbortSignal): Promise<TokenResponse> {
+    return this.sessions.login(dto.username ?? dto.email!, dto.password, clientGone);
   }
 
   @Post('refresh')

@@ -7,6 +7,7 @@ import { userConfig, UserConfig } from '../config/user.config';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
+import { LoginLockout } from './lockout/login-lockout';
 import { TokenResponse } from './dto/token.response';
 import { SessionStore } from './session-store';
 import { UserSessions } from './user-sessions';
@@ -30,15 +31,20 @@ export class SessionsService {
     private readonly passwords: PasswordHasher,
     private readonly store: SessionStore,
     private readonly sessions: UserSessions,
+    private readonly lockout: LoginLockout,
     private readonly jwt: JwtService,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     @Inject(userConfig.KEY) private readonly config: UserConfig,
   ) {}
 
-  async login(identifier: string, password: string): Promise<TokenResponse> {
+  /** Unknown users, wrong passwords and deactivated accounts get one answer, after the same work. */
+  async login(identifier: string, password: string, clientGone?: AbortSignal): Promise<TokenResponse> {
     const user = await this.users.findByLogin(identifier);
-    const valid = user ? await this.passwords.verify(password, user.passwordHash) : await this.passwords.verifyAgainstDecoy(password);
+    const key = this.lockout.keyFor(identifier, user?.id);
+    await this.lockout.admit(key);
+    const valid = user ? await this.passwords.verify(password, user.passwordHash, clientGone) : await this.passwords.verifyAgainstDecoy(password, clientGone);
     if (!user || !valid || !user.isActive) throw new UnauthorizedError(INVALID_LOGIN, 'AUTH.INVALID_CREDENTIALS');
+    await this.lockout.succeeded(key);
     return this.issue(user, randomUUID());
   }
 

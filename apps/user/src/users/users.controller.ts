@@ -1,5 +1,5 @@
 import { AllowDeactivated, Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors, PageQuery, uuidParam } from '@app/bootstrap';
+import { ApiErrors, ClientGone, PageQuery, uuidParam } from '@app/bootstrap';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -18,18 +18,18 @@ export class UsersController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a user' })
   @ApiCreatedResponse({ type: UserResponse })
-  @ApiErrors(400, 409)
-  async registerUser(@Body() dto: RegisterUserDto): Promise<UserResponse> {
-    return UserResponse.from(await this.users.register(dto));
+  @ApiErrors(400, 409, 503)
+  async registerUser(@Body() dto: RegisterUserDto, @ClientGone() clientGone: AbortSignal): Promise<UserResponse> {
+    return UserResponse.from(await this.users.register(dto, 'user', clientGone));
   }
 
   @Post('register')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a user (the path the original system documents)' })
   @ApiCreatedResponse({ type: UserResponse })
-  @ApiErrors(400, 409)
-  registerUserAlias(@Body() dto: RegisterUserDto): Promise<UserResponse> {
-    return this.registerUser(dto);
+  @ApiErrors(400, 409, 503)
+  registerUserAlias(@Body() dto: RegisterUserDto, @ClientGone() clientGone: AbortSignal): Promise<UserResponse> {
+    return this.registerUser(dto, clientGone);
   }
 
   @Get('me')
@@ -52,9 +52,9 @@ export class UsersController {
     description: "A new password revokes the user's other sessions; the session of the access token in use stays.",
   })
   @ApiOkResponse({ type: UserResponse })
-  @ApiErrors(400, 404, 422)
-  async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateMeDto): Promise<UserResponse> {
-    return UserResponse.from(await this.users.updateMe(caller, dto));
+  @ApiErrors(400, 404, 422, 503)
+  async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateMeDto, @ClientGone() clientGone: AbortSignal): Promise<UserResponse> {
+    return UserResponse.from(await this.users.updateMe(caller, dto, clientGone));
   }
 
   @Get()

@@ -17,8 +17,8 @@ export class UsersService {
     private readonly sessions: UserSessions,
   ) {}
 
-  async register(dto: RegisterUserDto, role: User['role'] = 'user'): Promise<User> {
-    const passwordHash = await this.passwords.hash(dto.password);
+  async register(dto: RegisterUserDto, role: User['role'] = 'user', clientGone?: AbortSignal): Promise<User> {
+    const passwordHash = await this.passwords.hash(dto.password, clientGone);
     try {
       return await this.users.insert({ email: dto.email, username: dto.username, passwordHash, fullName: dto.full_name ?? null, role });
     } catch (error) {
@@ -45,15 +45,15 @@ export class UsersService {
     return user;
   }
 
-  async updateMe(caller: AuthenticatedUser, dto: UpdateMeDto): Promise<User> {
+  async updateMe(caller: AuthenticatedUser, dto: UpdateMeDto, clientGone?: AbortSignal): Promise<User> {
     const user = await this.getActive(caller);
     const changes: { fullName?: string; passwordHash?: string } = {};
     if (dto.full_name !== undefined) changes.fullName = dto.full_name;
     if (dto.password !== undefined) {
-      if (!(await this.passwords.verify(dto.current_password ?? '', user.passwordHash))) {
+      if (!(await this.passwords.verify(dto.current_password ?? '', user.passwordHash, clientGone))) {
         throw new UnprocessableError('USER.CURRENT_PASSWORD_INCORRECT', 'current_password is incorrect');
       }
-      changes.passwordHash = await this.passwords.hash(dto.password);
+      changes.passwordHash = await this.passwords.hash(dto.password, clientGone);
     }
     if (Object.keys(changes).length === 0) return user;
     const updated = (await this.users.update(user.id, changes)) ?? user;

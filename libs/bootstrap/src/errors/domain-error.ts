@@ -10,6 +10,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: HttpStatus,
     readonly details?: Record<string, unknown>,
+    /** Sent as `Retry-After`: when the client may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -48,7 +50,14 @@ export class ForbiddenError extends DomainError {
 
 /** Another service or the database could not be reached: the client may retry later. */
 export class UnavailableError extends DomainError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(code, message, HttpStatus.SERVICE_UNAVAILABLE, details);
+  constructor(code: string, message: string, details?: Record<string, unknown>, retryAfterSeconds?: number) {
+    super(code, message, HttpStatus.SERVICE_UNAVAILABLE, details, retryAfterSeconds);
+  }
+}
+
+/** Too many attempts of something: refused until `retryAfterSeconds` have passed. */
+export class TooManyRequestsError extends DomainError {
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(code, message, HttpStatus.TOO_MANY_REQUESTS, { retry_after_seconds: retryAfterSeconds }, retryAfterSeconds);
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import { ConflictError } from './domain-error';
+import { ConflictError, TooManyRequestsError, UnavailableError } from './domain-error';
 import { mapError } from './error-mapping';
 import { RequestValidationError } from './validation';
 
@@ -9,6 +9,15 @@ describe('mapError', () => {
       body: { statusCode: 409, error: 'Conflict', message: 'nope', requestId: 'r1', code: 'ORDER.TRANSITION_NOT_ALLOWED', details: { allowed: ['cancelled'] } },
       unexpected: false,
     });
+  });
+
+  it('asks for Retry-After, in whole seconds of at least 1, when the error says when to retry', () => {
+    expect(mapError(new TooManyRequestsError('AUTH.LOGIN_LOCKED', 'locked', 1.2), 'r')).toMatchObject({
+      body: { statusCode: 429, error: 'Too Many Requests', code: 'AUTH.LOGIN_LOCKED', details: { retry_after_seconds: 1.2 } },
+      headers: { 'retry-after': '2' },
+    });
+    expect(mapError(new UnavailableError('PASSWORDS.BUSY', 'busy', undefined, 0.001), 'r').headers).toEqual({ 'retry-after': '1' });
+    expect(mapError(new UnavailableError('X.DOWN', 'down'), 'r').headers).toBeUndefined();
   });
 
   it('lists every field of a validation error', () => {

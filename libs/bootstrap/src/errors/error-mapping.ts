@@ -20,6 +20,8 @@ export interface MappedError {
   body: ErrorBody;
   /** True when the server, not the client, is at fault: worth an error log with the stack. */
   unexpected: boolean;
+  /** Response headers the error calls for (`Retry-After`). */
+  headers?: Record<string, string>;
 }
 
 /** Turns anything thrown into the one error shape; unknown errors never leak their message. */
@@ -36,7 +38,8 @@ export function mapError(exception: unknown, requestId: string): MappedError {
     return { body: body(400, exception.message, { code: 'VALIDATION.FAILED', errors: exception.fieldErrors }), unexpected: false };
   }
   if (exception instanceof DomainError) {
-    return { body: body(exception.status, exception.message, { code: exception.code, details: exception.details }), unexpected: false };
+    const headers = exception.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(Math.max(1, Math.ceil(exception.retryAfterSeconds))) };
+    return { body: body(exception.status, exception.message, { code: exception.code, details: exception.details }), unexpected: false, headers };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

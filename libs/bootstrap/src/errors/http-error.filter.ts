@@ -13,10 +13,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { body, unexpected } = mapError(exception, String(request.id));
+    const { body, unexpected, headers } = mapError(exception, String(request.id));
     if (unexpected) {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
+    if (headers) void reply.headers(headers);
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,0 +1,68 @@
+import { UnavailableError } from '@app/bootstrap';
+import Redis from 'ioredis';
+import { LockoutPolicy, LoginAttempts } from './login-attempts';
+
+const PREFIX = 'user:login-attempts:';
+
+/**
+ * `beginAttempt` (login-attempts.ts) in one Lua script: read, count and lock happen atomically, on
+ * Redis's clock, however many replicas send attempts for the same account at once.
+ */
+const BEGIN = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local maxFailures, windowMs, lockoutMs, maxLockoutMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local r = redis.call('HMGET', KEYS[1], 'failures', 'since', 'strikes', 'locked_until')
+local failures, since, strikes, lockedUntil = tonumber(r[1]) or 0, tonumber(r[2]) or now, tonumber(r[3]) or 0, tonumber(r[4]) or 0
+if lockedUntil > now then return lockedUntil - now end
+if now - since >= windowMs then failures = 0; since = now end
+failures = failures + 1
+if failures >= maxFailures then
+  strikes = strikes + 1
+  lockedUntil = now + math.floor(math.min(lockoutMs * 2 ^ (strikes - 1), maxLockoutMs))
+  failures = 0; since = now
+end
+redis.call('HSET', KEYS[1], 'failures', failures, 'since', since, 'strikes', strikes, 'locked_until', lockedUntil)
+redis.call('PEXPIRE', KEYS[1], math.max(lockedUntil - now, windowMs) + maxLockoutMs)
+return 0
+`;
+
+export class RedisLoginAttempts extends LoginAttempts {
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    private readonly policy: LockoutPolicy,
+  ) {
+    super();
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: true });
+    this.redis.on('error', () => undefined);
+    this.redis.defineCommand('beginLoginAttempt', { numberOfKeys: 1, lua: BEGIN });
+  }
+
+  async connect(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  begin(key: string): Promise<number> {
+    const { maxFailures, failureWindowMs, lockoutMs, maxLockoutMs } = this.policy;
+    const script = (this.redis as unknown as { beginLoginAttempt(...args: (string | number)[]): Promise<number> }).beginLoginAttempt;
+    return this.call(() => script.call(this.redis, PREFIX + key, maxFailures, failureWindowMs, lockoutMs, maxLockoutMs));
+  }
+
+  succeeded(key: string): Promise<void> {
+    return this.call(async () => void (await this.redis.del(PREFIX + key)));
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch {
+      throw new UnavailableError('AUTH.LOCKOUT_UNAVAILABLE', 'Logins cannot be checked right now; try again shortly');
+    }
+  }
+}
