@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { authConfig, durationToSeconds } from './auth.config';
 import { EXAMPLE_JWT_SECRET, FORMER_DEVELOPMENT_JWT_SECRET, PUBLISHED_JWT_SECRETS } from './published-secrets';
 
@@ -20,6 +21,13 @@ const randomSecret = () => randomBytes(36).toString('base64');
 const MODES = [undefined, 'development', 'test', 'production'];
 
 describe('authConfig', () => {
+  it('lets a .env copied unchanged from .env.example start: it sets no JWT_SECRET the services refuse', () => {
+    const example = parseEnv(readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8'));
+    const secret = example.JWT_SECRET;
+    expect(secret === undefined || !PUBLISHED_JWT_SECRETS.includes(secret)).toBe(true);
+    expect(example.JWT_SECRET_FILE).toBeUndefined();
+  });
+
   it.each(MODES)('refuses to start without JWT_SECRET (NODE_ENV %s), saying how to set one', (mode) => {
     expect(() => withEnv({ NODE_ENV: mode }, () => authConfig())).toThrow(/JWT_SECRET must be set in every mode .*JWT_SECRET_FILE.*openssl rand/);
   });

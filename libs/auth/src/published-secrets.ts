@@ -5,7 +5,7 @@
  * fails on any that is missing here.
  */
 export const PUBLISHED_JWT_SECRETS: readonly string[] = [
-  // .env.example
+  // .env.example, until it left JWT_SECRET unset
   'change-me-to-a-random-string-of-at-least-32-characters',
   // The services' former fallback when NODE_ENV was not production.
   'development-only-secret-do-not-use-in-production!',
@@ -19,7 +19,7 @@ export const PUBLISHED_JWT_SECRETS: readonly string[] = [
   'a-published-secret',
 ];
 
-/** The value `.env.example` ships with. */
+/** The value `.env.example` shipped with, which made a .env copied unchanged refuse to start (it now leaves JWT_SECRET unset). */
 export const EXAMPLE_JWT_SECRET = PUBLISHED_JWT_SECRETS[0];
 /** What the services used to fall back to without JWT_SECRET: kept to prove it is refused. */
 export const FORMER_DEVELOPMENT_JWT_SECRET = PUBLISHED_JWT_SECRETS[1];
