@@ -26,6 +26,9 @@ const REPLICAS = Number(flag('replicas', 1));
 const ONLY = flag('only', undefined)?.split(',');
 const EXTERNAL_GATEWAY = flag('gateway', undefined);
 const PROBE_RATE = Number(flag('probe-rate', 200));
+// --tracing: the services export every trace over OTLP to a sink in this process, so a run with it
+// and one without give the cost of tracing (without it the OpenTelemetry SDK is not even loaded).
+const TRACING = args.includes('--tracing');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = join(__dirname, '..');
 
@@ -41,6 +44,16 @@ async function admin(sql) {
   } finally {
     await client.end();
   }
+}
+
+/** An OTLP/HTTP receiver that accepts and drops every export, counting the bytes it was sent. */
+function startTraceSink() {
+  let bytes = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (chunk) => (bytes += chunk.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, bytes: () => bytes, server })));
 }
 
 async function freshDatabase(name) {
@@ -168,6 +181,11 @@ async function waitRecovered(base, token, startedAt) {
       DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? String(Math.floor(20 / REPLICAS)),
     };
     databases.push(env.USER_DATABASE_URL, env.ORDER_DATABASE_URL, env.PAYMENT_DATABASE_URL);
+    if (TRACING) {
+      const sink = await startTraceSink();
+      env.OTEL_EXPORTER_OTLP_ENDPOINT = sink.url;
+      log(`  tracing on: spans exported over OTLP to ${sink.url}`);
+    }
     stack = await startStack({ replicas: REPLICAS, env, dir: join(dir, 'stack'), logDir: join(dir, 'logs'), progress: (m) => log(`  ${m}`) });
     base = stack.gateway.url;
   }
@@ -274,6 +292,7 @@ async function waitRecovered(base, token, startedAt) {
     connections: CONNECTIONS,
     durationSeconds: DURATION,
     bcryptCost: cost,
+    tracing: TRACING,
   };
   const header = '| scenario | req/s | ratio to ceiling | p50 ms | p99 ms | non-2xx | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = results.map((r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.ratioToCeiling ?? ''} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
@@ -283,7 +302,7 @@ async function waitRecovered(base, token, startedAt) {
       (r) =>
         `- ${r.scenario}: ${r.target ? `target ${r.target} logins/s` : ''}${r.recoveryMs !== undefined ? `status codes ${JSON.stringify(r.statusCodes)}, recovered ${r.recoveryMs} ms after the load stopped` : ''}`,
     );
-  const markdown = `# Benchmark ${meta.date}\n\nNode ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), commit ${meta.commit}, ${meta.replicas} replica(s), ${meta.connections} connections, ${meta.durationSeconds} s per scenario, bcrypt cost ${meta.bcryptCost}.\n\n${header}\n${rows.join('\n')}\n\n${extras.join('\n')}\n`;
+  const markdown = `# Benchmark ${meta.date}\n\nNode ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), commit ${meta.commit}, ${meta.replicas} replica(s), ${meta.connections} connections, ${meta.durationSeconds} s per scenario, bcrypt cost ${meta.bcryptCost}, tracing ${meta.tracing ? 'on (OTLP to a local sink)' : 'off'}.\n\n${header}\n${rows.join('\n')}\n\n${extras.join('\n')}\n`;
   const stamp = meta.date.replace(/[:.]/g, '-');
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', `${stamp}.json`), JSON.stringify({ meta, results }, null, 2));
