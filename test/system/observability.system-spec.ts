@@ -316,13 +316,15 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     for (const sample of all.data!.result as { value: [number, string] }[]) expect(Number(sample.value[1])).toBeGreaterThan(0);
   });
 
-  it('publishes the saturation metrics each alert reads: database pools of the three services, the payment outbox', async () => {
+  it('publishes the saturation metrics each alert reads: database pools of the three services, the password-hashing queue, the payment outbox', async () => {
     const services = async (promql: string) =>
       ((await query(promql)).data?.result as { metric: { service: string } }[] | undefined)?.map((r) => r.metric.service).sort() ?? [];
     expect(await services('db_pool_waiting_clients')).toEqual(['order', 'payment', 'user']);
     expect(await services('db_pool_clients{state="max"} > 0')).toEqual(['order', 'payment', 'user']);
     expect(await services('nodejs_eventloop_lag_p99_seconds')).toEqual(['order', 'payment', 'user']);
     expect(await services('payment_outbox_oldest_undelivered_age_seconds')).toEqual(['payment']);
+    expect(await services('password_hash_queue_length')).toEqual(['user']);
+    expect(await services('password_hash_rejected_total')).toEqual(['user', 'user']);
     expect(await services('order_reconciliation_findings_total')).toEqual(expect.arrayContaining(['order']));
   });
 
