@@ -5,7 +5,7 @@ import { startService, ServiceUnderTest } from '../../../test/support/service-un
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { PaymentAppModule } from '../src/payment-app.module';
 import { paymentService } from '../src/payment-service';
-import { eventually } from './helpers/eventually';
+import { eventually } from '../../../test/support/eventually';
 import { FakeOrderService, startFakeOrderService } from './helpers/fake-order-service';
 import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
 import { newPayer, Payer, verifyToken, orderServiceHeader } from './helpers/tokens';
@@ -169,7 +169,7 @@ describe('payment service: refunds and telling the order service', () => {
       const payment = await paid(payer);
       const started = Date.now();
       await refund(payer, payment.id).expect(200);
-      await eventually(async () => orders.eventsFor(payment.order_id).length > 0, 2000);
+      await eventually(async () => orders.eventsFor(payment.order_id).length > 0, 'an order event', 2000);
       expect(Date.now() - started).toBeLessThan(2000);
     });
 
@@ -221,7 +221,7 @@ describe('payment service: refunds and telling the order service', () => {
       expect(age).toBeGreaterThan(0);
       await eventually(async () => (await gauge('payment_outbox_oldest_undelivered_age_seconds')) > age);
       await delivered(payment.id);
-      await eventually(async () => (await gauge('payment_outbox_undelivered_events')) === 0, 10_000);
+      await eventually(async () => (await gauge('payment_outbox_undelivered_events')) === 0, 'no undelivered events', 10_000);
       expect(await gauge('payment_outbox_oldest_undelivered_age_seconds')).toBe(0);
     });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawnService } from '../../../test/support/spawned-service';
 import { createTestDatabase, itOnServer, TestDatabase } from '../../../test/support/test-database';
-import { eventually } from './helpers/eventually';
+import { eventually } from '../../../test/support/eventually';
 import { startFakeUserService } from './helpers/fake-user-service';
 import { newPayer, orderServiceHeader } from './helpers/tokens';
 

@@ -1,6 +1,6 @@
 import { HashingQueue } from './hashing-queue';
 
-const events = () => ({ queueLength: jest.fn(), jobSkipped: jest.fn(), jobRejected: jest.fn() });
+const events = () => ({ queueLength: jest.fn(), jobsRunning: jest.fn(), jobSkipped: jest.fn(), jobRejected: jest.fn() });
 const deferred = () => {
   let resolve!: (value: string) => void;
   const promise = new Promise<string>((r) => (resolve = r));

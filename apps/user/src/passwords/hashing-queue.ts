@@ -3,6 +3,7 @@ import type { HttpStatus } from '@nestjs/common';
 
 export interface HashingQueueEvents {
   queueLength(length: number): void;
+  jobsRunning(count: number): void;
   jobSkipped(reason: 'client_gone'): void;
   jobRejected(reason: 'queue_full' | 'waited_too_long'): void;
 }
@@ -38,12 +39,13 @@ export class HashingQueue {
 
   async run<T>(job: () => Promise<T>, clientGone?: AbortSignal): Promise<T> {
     if (clientGone?.aborted) return this.skip();
-    if (this.running < this.concurrency && this.waiting.length === 0) this.running += 1;
+    if (this.running < this.concurrency && this.waiting.length === 0) this.started();
     else await this.waitForTurn(clientGone);
     try {
       return await job();
     } finally {
       this.running -= 1;
+      this.events.jobsRunning(this.running);
       this.next();
     }
   }
@@ -64,7 +66,7 @@ export class HashingQueue {
       const waiter: Waiter = {
         start: () => {
           leave();
-          this.running += 1;
+          this.started();
           resolve();
         },
         fail: (error) => {
@@ -84,6 +86,11 @@ export class HashingQueue {
       this.waiting.push(waiter);
       this.events.queueLength(this.waiting.length);
     });
+  }
+
+  private started(): void {
+    this.running += 1;
+    this.events.jobsRunning(this.running);
   }
 
   private next(): void {
