@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Writes the monitoring component's copies of monitoring/: one PrometheusRule per rule file
-// (alerts.yml, slo.yml), whose spec.groups are the file's groups as they are, and the Grafana
-// dashboards. A kustomization can only read files under its own root. The deploy test fails while
-// a generated object or a copy differs from its source: run this after every change under monitoring/.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Writes the monitoring component's PrometheusRules from monitoring/: one per rule file (alerts.yml,
+// slo.yml), whose spec.groups are the file's groups as they are. kustomize can put a file in a
+// ConfigMap (the dashboards come from monitoring/grafana/kustomization.yaml), not a file's groups
+// in an object's spec. The deploy test fails while the rules differ from their files: run this
+// after every change of a rule file.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump, load } from 'js-yaml';
@@ -24,11 +25,4 @@ const header = [
 ];
 const body = rules.map((rule) => dump(rule, { lineWidth: -1, noRefs: true, quotingType: "'" })).join('---\n');
 writeFileSync(join(component, 'prometheus-rules.yaml'), `${header.join('\n')}\n${body}`);
-
-const dashboards = join(root, 'monitoring', 'grafana', 'dashboards');
-rmSync(join(component, 'dashboards'), { recursive: true, force: true });
-mkdirSync(join(component, 'dashboards'));
-for (const file of readdirSync(dashboards).filter((name) => name.endsWith('.json'))) copyFileSync(join(dashboards, file), join(component, 'dashboards', file));
-console.log(
-  'wrote deploy/k8s/components/monitoring/prometheus-rules.yaml and copied monitoring/grafana/dashboards/ into deploy/k8s/components/monitoring/dashboards/',
-);
+console.log('wrote deploy/k8s/components/monitoring/prometheus-rules.yaml');

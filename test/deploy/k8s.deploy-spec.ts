@@ -1,12 +1,26 @@
 import { serviceConfig } from '@app/bootstrap';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { orderService } from '../../apps/order/src/order-service';
 import { paymentService } from '../../apps/payment/src/payment-service';
 import { userService } from '../../apps/user/src/user-service';
-import { K8S, K8sObject, ROOT, clone, containersOf, kustomize, loadYaml, named, ofKind, podSpecOf, workloads } from './support/manifests';
+import {
+  K8S,
+  K8sObject,
+  ROOT,
+  clone,
+  containersOf,
+  kustomize,
+  kustomizedElsewhere,
+  loadYaml,
+  named,
+  ofKind,
+  podSpecOf,
+  withCopyOfK8s,
+  workloads,
+} from './support/manifests';
 import { testGatewayConfig } from './support/nginx-check';
 import {
   DeployedService,
@@ -251,29 +265,26 @@ describe('the files next to the kustomizations', () => {
   });
 
   it("names each release's migration Jobs after its tag, so a new release creates new Jobs without deleting the old ones", () => {
-    const copy = mkdtempSync(join(tmpdir(), 'k8s-'));
-    try {
-      cpSync(K8S, copy, { recursive: true });
+    const next = withCopyOfK8s((copy) => {
       const release = join(copy, 'release', 'kustomization.yaml');
       writeFileSync(release, readFileSync(release, 'utf8').replaceAll('newTag: 0.1.0', 'newTag: 0.2.0'));
-      const next = kustomize(join(copy, 'overlays', 'prod', 'migrations'));
-      const names = (objects: K8sObject[]) =>
-        ofKind(objects, 'Job')
-          .map((job) => job.metadata.name)
-          .sort();
-      expect(names(migrations('prod'))).toEqual(['order-migrate-0.1.0', 'payment-migrate-0.1.0', 'user-migrate-0.1.0']);
-      expect(names(next)).toEqual(['order-migrate-0.2.0', 'payment-migrate-0.2.0', 'user-migrate-0.2.0']);
-      for (const job of ofKind(next, 'Job')) expect(containersOf(job)[0].image).toMatch(/:0\.2\.0$/);
-      for (const name of names(next)) expect(name.length).toBeLessThanOrEqual(63);
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
+      return kustomize(join(copy, 'overlays', 'prod', 'migrations'));
+    });
+    const names = (objects: K8sObject[]) =>
+      ofKind(objects, 'Job')
+        .map((job) => job.metadata.name)
+        .sort();
+    expect(names(migrations('prod'))).toEqual(['order-migrate-0.1.0', 'payment-migrate-0.1.0', 'user-migrate-0.1.0']);
+    expect(names(next)).toEqual(['order-migrate-0.2.0', 'payment-migrate-0.2.0', 'user-migrate-0.2.0']);
+    for (const job of ofKind(next, 'Job')) expect(containersOf(job)[0].image).toMatch(/:0\.2\.0$/);
+    for (const name of names(next)) expect(name.length).toBeLessThanOrEqual(63);
   });
 
-  it('keeps the gateway copies identical to nginx/templates and nginx/html (deploy/k8s/sync-gateway.sh)', () => {
-    const copies = join(K8S, 'base', 'gateway');
-    expect(readFileSync(join(copies, 'gateway.conf.template'), 'utf8')).toEqual(gatewaySources().template);
-    expect(filesUnder(join(copies, 'html'))).toEqual(gatewaySources().html);
+  it('reads the gateway files, the roles SQL and the dashboards where compose does, and keeps no copy of them', () => {
+    expect(kustomizedElsewhere()).toEqual(['docker/postgres', 'monitoring/grafana', 'nginx']);
+    const sources = new Set(kustomizedElsewhere().flatMap((dir) => Object.values(filesUnder(join(ROOT, dir)))));
+    const copies = Object.entries(filesUnder(K8S)).filter(([, content]) => sources.has(content));
+    expect(copies.map(([path]) => path)).toEqual([]);
   });
 
   it('describes in secret.example.yaml every Secret key the workloads read, and no kustomization includes it', () => {
@@ -452,9 +463,9 @@ describe('the checks themselves', () => {
     const stale = { template: `${sources.template}\n# edited`, html: { ...sources.html, 'docs/new.html': '<p>new</p>', 'index.html': 'changed' } };
     expect(gatewayProblems(gateway, objects, stale)).toEqual([
       'Deployment gateway: sets no GATEWAY_BODY_LIMIT, which gateway.conf.template uses',
-      'Deployment gateway: the ConfigMap at /etc/nginx/templates does not hold nginx/templates/gateway.conf.template as it is (run deploy/k8s/sync-gateway.sh)',
-      'Deployment gateway: serves a index.html that differs from nginx/html/index.html (run deploy/k8s/sync-gateway.sh)',
-      "Deployment gateway: serves no docs/new.html from nginx/html (add it to the gateway-html ConfigMap and the html volume's items)",
+      'Deployment gateway: the ConfigMap at /etc/nginx/templates does not hold nginx/templates/gateway.conf.template as it is',
+      'Deployment gateway: serves a index.html that differs from nginx/html/index.html',
+      "Deployment gateway: serves no docs/new.html from nginx/html (add it to nginx/kustomization.yaml and the html volume's items)",
       'Deployment gateway: ORDER_UPSTREAM_SERVERS: orders:3002 names no rendered Service "orders"',
     ]);
   });

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -134,6 +136,37 @@ export function kustomize(dir: string): K8sObject[] {
 
 export function loadYaml<T>(text: string): T {
   return load(text) as T;
+}
+
+/** The directories outside deploy/k8s that its kustomizations list (nginx/ and the like), relative to the repository. */
+export function kustomizedElsewhere(): string[] {
+  const found = new Set<string>();
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) visit(join(dir, entry.name));
+      if (entry.name !== 'kustomization.yaml') continue;
+      const kustomization = loadYaml<{ resources?: string[]; components?: string[] }>(readFileSync(join(dir, entry.name), 'utf8'));
+      for (const listed of [...(kustomization.resources ?? []), ...(kustomization.components ?? [])].map((path) => resolve(dir, path))) {
+        if (relative(K8S, listed).startsWith('..')) found.add(relative(ROOT, listed));
+      }
+    }
+  };
+  visit(K8S);
+  return [...found].sort();
+}
+
+/**
+ * `use` given a copy of deploy/k8s to edit, in a temporary tree that holds the directories outside
+ * it that its kustomizations list at the same places, so that the copy renders like the original.
+ */
+export function withCopyOfK8s<T>(use: (k8s: string) => T): T {
+  const root = mkdtempSync(join(tmpdir(), 'k8s-'));
+  try {
+    for (const dir of [relative(ROOT, K8S), ...kustomizedElsewhere()]) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
+    return use(join(root, relative(ROOT, K8S)));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 export function clone<T>(value: T): T {

@@ -170,8 +170,8 @@ export function dashboardProblems(objects: K8sObject[], dashboards: Record<strin
       const stale = labelled.some((configMap) => Object.keys(configMap.data ?? {}).includes(file));
       problems.push(
         stale
-          ? `monitoring/grafana/dashboards/${file}: the ConfigMap holding it differs from it (run deploy/k8s/sync-monitoring.mjs)`
-          : `monitoring/grafana/dashboards/${file}: in ${holders.length} ConfigMaps labelled grafana_dashboard: "1", not one (add it to the component's configMapGenerator)`,
+          ? `monitoring/grafana/dashboards/${file}: the ConfigMap holding it differs from it`
+          : `monitoring/grafana/dashboards/${file}: in ${holders.length} ConfigMaps labelled grafana_dashboard: "1", not one (add it to monitoring/grafana/kustomization.yaml)`,
       );
     }
   }

@@ -394,7 +394,7 @@ export function gatewayProblems(deployment: K8sObject, objects: K8sObject[], sou
   const templates = mounted('/etc/nginx/templates');
   const rendered = templates?.configMap && configMapData(objects, deployment, templates.configMap.name);
   if (rendered?.['gateway.conf.template'] !== sources.template) {
-    problems.push(`${at}: the ConfigMap at /etc/nginx/templates does not hold nginx/templates/gateway.conf.template as it is (run deploy/k8s/sync-gateway.sh)`);
+    problems.push(`${at}: the ConfigMap at /etc/nginx/templates does not hold nginx/templates/gateway.conf.template as it is`);
   }
   if (!mounted('/etc/nginx/conf.d')?.emptyDir) problems.push(`${at}: /etc/nginx/conf.d, where the entrypoint writes the rendered template, must be an emptyDir`);
   problems.push(...htmlProblems(deployment, objects, env.values.GATEWAY_HTML_ROOT, sources.html));
@@ -425,8 +425,8 @@ function htmlProblems(deployment: K8sObject, objects: K8sObject[], root: string 
   const served = new Map(items.map((item) => [item.path, data[item.key]]));
   const problems: string[] = [];
   for (const [path, content] of Object.entries(html)) {
-    if (!served.has(path)) problems.push(`${at}: serves no ${path} from nginx/html (add it to the gateway-html ConfigMap and the html volume's items)`);
-    else if (served.get(path) !== content) problems.push(`${at}: serves a ${path} that differs from nginx/html/${path} (run deploy/k8s/sync-gateway.sh)`);
+    if (!served.has(path)) problems.push(`${at}: serves no ${path} from nginx/html (add it to nginx/kustomization.yaml and the html volume's items)`);
+    else if (served.get(path) !== content) problems.push(`${at}: serves a ${path} that differs from nginx/html/${path}`);
   }
   for (const path of served.keys()) {
     if (!(path in html)) problems.push(`${at}: serves ${path}, which nginx/html does not have`);
