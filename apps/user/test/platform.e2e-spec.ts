@@ -38,7 +38,11 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
     });
 
     it('answers a body over the limit with 413', async () => {
-      const res = await svc.http.post('/users').set('content-type', 'application/json').send(JSON.stringify({ full_name: 'x'.repeat(200 * 1024) })).expect(413);
+      const res = await svc.http
+        .post('/users')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ full_name: 'x'.repeat(200 * 1024) }))
+        .expect(413);
       expect(res.body).toEqual({ ...ERROR_SHAPE, statusCode: 413, message: 'Request body is too large' });
     });
 
@@ -106,11 +110,27 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
       const yaml = parseYaml((await svc.http.get('/users/openapi.yaml').expect(200)).text) as typeof json;
       expect(yaml).toEqual(json);
       const paths = Object.keys(json.paths);
-      expect(paths).toEqual(expect.arrayContaining(['/users', '/users/register', '/users/login', '/users/refresh', '/users/logout', '/users/me', '/users/{id}', '/users/health', '/users/health/live']));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/users',
+          '/users/register',
+          '/users/login',
+          '/users/refresh',
+          '/users/logout',
+          '/users/me',
+          '/users/{id}',
+          '/users/health',
+          '/users/health/live',
+        ]),
+      );
       expect(paths.every((p) => p.startsWith('/users'))).toBe(true);
       expect(json.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(json.paths['/users/me'].get.security).toEqual([{ bearer: [] }]);
+      expect(json.paths['/users/login'].post.security).toEqual([]);
       expect(json.paths['/users/me'].get.responses['401']).toBeDefined();
+      // The service-to-service routes are in the internal contract only (libs/contracts/openapi).
+      expect(paths.some((p) => p.includes('/internal/'))).toBe(false);
+      expect(json.components.schemas).not.toHaveProperty('AccountStatusResponse');
       expect(json.paths['/users'].post.responses['409']).toBeDefined();
       expect(json.components.schemas.RegisterUserDto.properties.email.example).toBe('jane@example.com');
     });
@@ -121,21 +141,24 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
       await svc.http.get('/users/health/live').expect(200, { status: 'ok' });
     });
 
-    itOnServer('an embedded database cannot be cut away from the process that holds it')('turns readiness 503 while the database is gone and back to 200 when it returns', async () => {
-      await svc.http.get('/users/health').expect(200);
-      await db.goAway();
-      try {
-        await waitFor(async () => (await svc.http.get('/users/health')).status === 503);
-        const down = await svc.http.get('/users/health').expect(503);
-        expect(down.body.status).toBe('error');
-        const during = await svc.http.post('/users/login').send({ username: 'someone', password: 'whatever-pass' });
-        expect(during.status).toBe(503);
-        expect(during.body).toMatchObject({ ...ERROR_SHAPE, code: 'DATABASE.UNAVAILABLE' });
-      } finally {
-        await db.comeBack();
-      }
-      await waitFor(async () => (await svc.http.get('/users/health')).status === 200);
-      await registerAndLogin(svc.http);
-    });
+    itOnServer('an embedded database cannot be cut away from the process that holds it')(
+      'turns readiness 503 while the database is gone and back to 200 when it returns',
+      async () => {
+        await svc.http.get('/users/health').expect(200);
+        await db.goAway();
+        try {
+          await waitFor(async () => (await svc.http.get('/users/health')).status === 503);
+          const down = await svc.http.get('/users/health').expect(503);
+          expect(down.body.status).toBe('error');
+          const during = await svc.http.post('/users/login').send({ username: 'someone', password: 'whatever-pass' });
+          expect(during.status).toBe(503);
+          expect(during.body).toMatchObject({ ...ERROR_SHAPE, code: 'DATABASE.UNAVAILABLE' });
+        } finally {
+          await db.comeBack();
+        }
+        await waitFor(async () => (await svc.http.get('/users/health')).status === 200);
+        await registerAndLogin(svc.http);
+      },
+    );
   });
 });

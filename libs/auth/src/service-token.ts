@@ -1,8 +1,8 @@
-import { ApiErrors, DomainError, ForbiddenError, UnauthorizedError } from '@app/bootstrap';
+import { ApiErrors, ApiInternal, DomainError, ForbiddenError, UnauthorizedError } from '@app/bootstrap';
 import { applyDecorators, CanActivate, ExecutionContext, HttpStatus, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { ApiExcludeEndpoint, ApiHeader } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { hasExpiry, SERVICE_TOKEN_AUDIENCE, ServiceName, TOKEN_ISSUER } from './token-claims';
 
@@ -65,9 +65,9 @@ export class ServiceTokenGuard implements CanActivate {
   }
 }
 
-/** For service-to-service endpoints: a service token of one of `callers`, and kept out of the public docs. */
+/** For service-to-service endpoints: a service token of one of `callers`; documented in the internal contract, not in the served docs. */
 export function ServiceOnly(...callers: [ServiceName, ...ServiceName[]]): MethodDecorator {
-  return applyDecorators(SetMetadata(ALLOWED_CALLERS, callers), UseGuards(ServiceTokenGuard), ApiExcludeEndpoint());
+  return applyDecorators(SetMetadata(ALLOWED_CALLERS, callers), UseGuards(ServiceTokenGuard), ApiInternal(callers), ApiBearerAuth(), ApiErrors(401, 403));
 }
 
 export const ON_BEHALF_HEADER = 'x-service-token';

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { ConfigFactory } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HttpMetrics } from '@app/metrics';
 import { flushTracing } from '@app/tracing';
 import { existsSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config/env';
 import { serviceConfig, ServiceConfig } from './config/service.config';
 import { createFastifyAdapter, installFastifyHooks } from './http/fastify';
-import { ApiDocsOptions, setupApiDocs } from './openapi/swagger';
+import { ApiDocsOptions, ApiDocuments, buildApiDocuments, setupApiDocs } from './openapi/swagger';
 
 export interface ServiceDefinition {
   name: string;
@@ -22,20 +22,44 @@ export interface ServiceDefinition {
 /** Builds the application exactly as production runs it, without listening: e2e tests use this too. */
 export async function createServiceApp(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const config = serviceConfig() as ServiceConfig;
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, createFastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustedProxies: config.TRUSTED_PROXIES }), {
-    bufferLogs: true,
-    abortOnError: false,
-    // Fastify's own JSON parser (installed with our checks) only: Nest would add a form-body parser.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModule,
+    createFastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustedProxies: config.TRUSTED_PROXIES }),
+    {
+      bufferLogs: true,
+      abortOnError: false,
+      // Fastify's own JSON parser (installed with our checks) only: Nest would add a form-body parser.
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   installFastifyHooks(fastify);
   app.get(HttpMetrics).install(fastify);
-  app.setGlobalPrefix(definition.docs.prefix, { exclude: ['metrics'] });
+  routeUnderPrefix(app, definition);
   setupApiDocs(app, definition.docs);
   return app;
+}
+
+/** Every route under the service's prefix, exactly as behind the gateway; `/metrics` stays outside it. */
+function routeUnderPrefix(app: NestFastifyApplication, definition: ServiceDefinition): void {
+  app.setGlobalPrefix(definition.docs.prefix, { exclude: ['metrics'] });
+}
+
+/**
+ * The service's OpenAPI documents without starting it: Nest's preview mode registers the routes
+ * but creates no provider, so no config, database or port is needed. The e2e suite of the
+ * contracts checks that the served document is the same.
+ */
+export async function describeService(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<ApiDocuments> {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
+  try {
+    routeUnderPrefix(app, definition);
+    return buildApiDocuments(app, definition.docs);
+  } finally {
+    await app.close();
+  }
 }
 
 /** Loads `.env` when present and checks every config namespace, so a bad variable stops the start with one line. */

@@ -133,7 +133,7 @@ export function validValue(schema: Schema, hints: Record<string, fc.Arbitrary<un
     case 'number':
     case 'integer': {
       const low = min ?? 0;
-      if (schema.multipleOf === 0.01)
+      if (schema.format === 'decimal')
         return fc.integer({ min: Math.ceil(low * 100), max: Math.min((max ?? 1_000) * 100, 100_000) }).map((cents) => cents / 100);
       return fc.integer({ min: Math.ceil(low), max: Math.min(max ?? low + 50, low + 50) });
     }

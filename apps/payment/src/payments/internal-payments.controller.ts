@@ -1,6 +1,7 @@
 import { ServiceOnly } from '@app/auth';
-import { uuidParam } from '@app/bootstrap';
+import { ApiErrors, uuidParam } from '@app/bootstrap';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PaymentResponse } from './dto/payment.response';
 import { PaymentsService } from './payments.service';
 
@@ -11,6 +12,9 @@ export class InternalPaymentsController {
 
   @Get('orders/:orderId/payments')
   @ServiceOnly('order')
+  @ApiOperation({ summary: "Every payment of an order, whoever made it: the reconciler's view of the truth" })
+  @ApiOkResponse({ type: [PaymentResponse] })
+  @ApiErrors(400)
   async listOrderPayments(@Param('orderId', uuidParam('orderId')) orderId: string): Promise<PaymentResponse[]> {
     return (await this.payments.listForOrder(orderId)).map(PaymentResponse.from);
   }
@@ -18,6 +22,9 @@ export class InternalPaymentsController {
   @Post('payments/:id/refund')
   @HttpCode(200)
   @ServiceOnly('order')
+  @ApiOperation({ summary: "Refund an order's completed payment (an order cancelled after payment); a refunded one is answered as it is" })
+  @ApiOkResponse({ type: PaymentResponse, description: 'The payment, refunded' })
+  @ApiErrors(400, 404, 409)
   async refundPaymentForOrderService(@Param('id', uuidParam('id')) id: string): Promise<PaymentResponse> {
     return PaymentResponse.from(await this.payments.refundForOrderService(id));
   }

@@ -1,5 +1,5 @@
 import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors, ClientGone } from '@app/bootstrap';
+import { ApiErrors, ApiPublic, ClientGone } from '@app/bootstrap';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LoginDto, RefreshTokenDto } from './dto/login.dto';
@@ -13,6 +13,7 @@ export class SessionsController {
 
   @Post('login')
   @HttpCode(200)
+  @ApiPublic()
   @ApiOperation({ summary: 'Log in with username or email and password' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiErrors(400, 401, 429, 503)
@@ -22,6 +23,7 @@ export class SessionsController {
 
   @Post('refresh')
   @HttpCode(200)
+  @ApiPublic()
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the old one is spent)' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiErrors(400, 401, 503)

@@ -1,6 +1,7 @@
 import { ServiceOnly } from '@app/auth';
-import { NotFoundError, uuidParam } from '@app/bootstrap';
+import { ApiErrors, NotFoundError, uuidParam } from '@app/bootstrap';
 import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AccountStatusResponse } from './dto/account-status.response';
 import { UsersRepository } from './users.repository';
 
@@ -11,6 +12,9 @@ export class InternalUsersController {
 
   @Get(':id/status')
   @ServiceOnly('order', 'payment')
+  @ApiOperation({ summary: "An account's state now, whatever its tokens say: the other services check it on every request" })
+  @ApiOkResponse({ type: AccountStatusResponse })
+  @ApiErrors(400, 404)
   async getAccountStatus(@Param('id', uuidParam('id')) id: string): Promise<AccountStatusResponse> {
     const status = await this.users.findStatus(id);
     if (!status) throw new NotFoundError('User');

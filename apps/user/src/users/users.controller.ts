@@ -1,5 +1,5 @@
 import { AllowDeactivated, Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors, ClientGone, PageQuery, uuidParam } from '@app/bootstrap';
+import { ApiErrors, ApiPublic, ClientGone, PageQuery, uuidParam } from '@app/bootstrap';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -16,6 +16,7 @@ export class UsersController {
 
   @Post()
   @HttpCode(201)
+  @ApiPublic()
   @ApiOperation({ summary: 'Register a user' })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors(400, 409, 503)
@@ -25,6 +26,7 @@ export class UsersController {
 
   @Post('register')
   @HttpCode(201)
+  @ApiPublic()
   @ApiOperation({ summary: 'Register a user (the path the original system documents)' })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors(400, 409, 503)

@@ -47,17 +47,38 @@ export function assertFitsCurrency(minor: number, currency: string, field: strin
   }
 }
 
+const MONEY_RULE = 'A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY).';
+
+/**
+ * How money appears in the OpenAPI documents: a JSON number of format `decimal` (generators that
+ * know the format give it an exact decimal type). The two-digit rule is said in words: `multipleOf:
+ * 0.01` fails strict validators on real prices (19.99 / 0.01 is not an integer in floating point).
+ */
+export function ApiMoneyProperty(options: {
+  example: number;
+  description?: string;
+  required?: boolean;
+  minimum?: number;
+  maximum?: number;
+}): PropertyDecorator {
+  const { description, ...schema } = options;
+  return ApiProperty({ type: Number, format: 'decimal', ...schema, description: description ? `${MONEY_RULE} ${description}` : MONEY_RULE });
+}
+
 /** A decimal amount > 0 and ≤ max with at most two decimals; the property then holds minor units. */
 export function IsMoneyAmount(field: string, max: number, options: { example: number; description?: string; required?: boolean }): PropertyDecorator {
   const maxMinor = max * 100;
   const message = `${field} must be a number greater than 0 and at most ${max} with at most 2 decimals`;
   return applyDecorators(
-    ApiProperty({ type: Number, required: options.required ?? true, example: options.example, minimum: 0.01, maximum: max, multipleOf: 0.01, description: options.description }),
+    ApiMoneyProperty({ ...options, required: options.required ?? true, minimum: 0.01, maximum: max }),
     // Anything that is not a decimal amount becomes NaN, so a bare integer is never taken for cents.
     Transform(({ value }) => (value === undefined ? undefined : (toMinorUnits(value) ?? Number.NaN))),
     ValidateBy({
       name: 'isMoneyAmount',
-      validator: { validate: (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= maxMinor, defaultMessage: () => message },
+      validator: {
+        validate: (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) <= maxMinor,
+        defaultMessage: () => message,
+      },
     }),
   );
 }

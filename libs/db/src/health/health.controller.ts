@@ -1,3 +1,4 @@
+import { ApiErrors, ApiPublic } from '@app/bootstrap';
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
@@ -16,6 +17,9 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiPublic()
+  // Through the gateway, as every route: its per-address rate limit.
+  @ApiErrors(429)
   @ApiOperation({ summary: 'Readiness: 200 when the service can serve (its database answers), 503 otherwise' })
   @ApiOkResponse({ schema: { example: HEALTH_EXAMPLE } })
   @ApiServiceUnavailableResponse({ schema: { example: { ...HEALTH_EXAMPLE, status: 'error' } } })
@@ -35,6 +39,8 @@ export class HealthController {
   }
 
   @Get('live')
+  @ApiPublic()
+  @ApiErrors(429)
   @ApiOperation({ summary: 'Liveness: 200 while the process runs its event loop' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   getLiveness(): { status: string } {

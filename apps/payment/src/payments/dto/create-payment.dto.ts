@@ -8,7 +8,7 @@ export class CreatePaymentDto {
   order_id: string;
 
   /** Minor units once validated. */
-  @IsMoneyAmount('amount', 1_000_000_000_000, { example: 59.97, description: 'Decimal amount with at most 2 fraction digits' })
+  @IsMoneyAmount('amount', 1_000_000_000_000, { example: 59.97 })
   amount: number;
 
   @IsCurrencyCode()

@@ -1,4 +1,4 @@
-import { fromMinorUnits, PAYMENT_METHODS, type PaymentMethod } from '@app/bootstrap';
+import { ApiMoneyProperty, fromMinorUnits, PAYMENT_METHODS, type PaymentMethod } from '@app/bootstrap';
 import { ApiProperty } from '@nestjs/swagger';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../payment.entity';
 
@@ -12,7 +12,7 @@ export class PaymentResponse {
   @ApiProperty({ example: '6f1c2f5e-8a4b-4c7e-9a59-2f4f7d1f0b6a', format: 'uuid' })
   user_id: string;
 
-  @ApiProperty({ example: 59.97, description: 'Exact decimal amount' })
+  @ApiMoneyProperty({ example: 59.97 })
   amount: number;
 
   @ApiProperty({ example: 'USD', description: 'ISO 4217 currency code' })
