@@ -1,9 +1,13 @@
 import { ServiceClient, ServiceUnreachableError, UnavailableError } from '@app/bootstrap';
+import type { JsonResponse, UserInternalOperations } from '@app/contracts';
 import { AccountState, AccountStatus } from './account-status';
 import { Role, ROLES } from './authenticated-user';
 import { ServiceTokens } from './service-token';
 import { SingleFlight } from './single-flight';
 import { ServiceName } from './token-claims';
+
+/** What the user service answers, from its contract (libs/contracts/openapi/user.internal.openapi.json). */
+export type AccountStatusReply = JsonResponse<UserInternalOperations['getAccountStatus'], 200>;
 
 /** The internal route of the user service that answers `{is_active, role}`. */
 export const accountStatusPath = (userId: string) => `/users/internal/users/${encodeURIComponent(userId)}/status`;
@@ -31,7 +35,8 @@ export class RemoteAccountStatus extends AccountStatus {
   private async fetch(userId: string, requestId: string | undefined): Promise<AccountState | null> {
     let response;
     try {
-      response = await this.client.request<{ is_active?: unknown; role?: unknown }>({
+      // Typed by the user service's contract and still checked below: a reply that does not fit it grants nothing.
+      response = await this.client.request<Partial<AccountStatusReply>>({
         method: 'GET',
         url: accountStatusPath(userId),
         headers: { authorization: `Bearer ${await this.serviceTokens.sign(this.service)}` },

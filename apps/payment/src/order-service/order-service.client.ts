@@ -1,5 +1,6 @@
 import { AuthenticatedUser, ServiceTokens } from '@app/auth';
 import { DomainError, fromMinorUnits, NotFoundError, PaymentMethod, ServiceClient, ServiceUnreachableError, UnavailableError } from '@app/bootstrap';
+import type { OrderSchemas } from '@app/contracts';
 import { ServiceCallMetrics } from '@app/metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { paymentConfig, PaymentConfig } from '../config/payment.config';
@@ -10,18 +11,14 @@ export type RefundActor = 'owner' | 'admin';
 /** The header that carries the buyer's own access token to the order service's internal pay route. */
 export const USER_TOKEN_HEADER = 'x-user-token';
 
-export interface OrderView {
-  id: string;
-  status: string;
-  status_reason: string | null;
-  payment_id: string | null;
-}
+/**
+ * The order the internal pay route answers: its OrderResponse, as in the order service's contract. (Its
+ * internal document does not declare that response yet, so the type comes from the served one.)
+ */
+export type OrderView = Pick<OrderSchemas['OrderResponse'], 'id' | 'status' | 'status_reason' | 'payment_id'>;
 
-interface ErrorReply {
-  code?: string;
-  message?: string;
-  details?: Record<string, unknown>;
-}
+/** The one error shape, as the order service documents it; any field may be missing from a reply that is not one. */
+type ErrorReply = Partial<OrderSchemas['ErrorBody']>;
 
 /** The order service's internal routes: it decides whether an order may be paid or refunded. */
 @Injectable()
