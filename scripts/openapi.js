@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run openapi:write`: writes each service's OpenAPI document, as the service serves it, to
 // libs/contracts/openapi/<service>.openapi.json, its service-to-service routes (which it does not
-// serve) to <service>.internal.openapi.json, and the TypeScript types generated from both
-// (openapi-typescript) to libs/contracts/src/generated/. No database, port or config is needed:
+// serve) to <service>.internal.openapi.json, the TypeScript types generated from both
+// (openapi-typescript) to libs/contracts/src/generated/, and docs/error-codes.md from the error-code
+// catalog (libs/contracts/src/error-codes.ts). No database, port or config is needed:
 // the documents come from Nest's preview mode (`describeService` in libs/bootstrap), one process
 // per service, with the sources compiled by SWC as `npm run build` compiles them.
 // `--check` writes nothing and fails listing what differs; `--lint` runs `redocly lint`
@@ -79,7 +80,9 @@ async function renderTypes(document, source) {
 /** Every contract file (path relative to the repository → content) as the code describes it now. */
 async function renderContracts() {
   const described = await Promise.all(SERVICES.map(describeInChild));
-  const files = new Map();
+  registerTypeScript();
+  const { errorCodesMarkdown } = require(join(ROOT, 'libs', 'contracts', 'src', 'error-codes-doc'));
+  const files = new Map([[join('docs', 'error-codes.md'), errorCodesMarkdown()]]);
   for (const [index, service] of SERVICES.entries()) {
     for (const kind of KINDS) {
       const document = described[index][kind];

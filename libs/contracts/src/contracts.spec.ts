@@ -10,7 +10,7 @@ function openapiScript(flag: '--check' | '--lint'): { status: number | null; out
 }
 
 describe('the contracts in libs/contracts', () => {
-  it('are what the services serve now: OpenAPI documents and the types generated from them', () => {
+  it('are what the services serve now: OpenAPI documents, the types generated from them and the error-code table', () => {
     const { status, output } = openapiScript('--check');
     if (status !== 0) throw new Error(output);
     expect(output).toContain('match the code');

@@ -16,3 +16,5 @@ export type UserSchemas = UserComponents['schemas'];
 export type JsonResponse<Operation, Status extends number> = Operation extends { responses: { [S in Status]: { content: { 'application/json': infer Body } } } }
   ? Body
   : never;
+
+export * from './error-codes';

@@ -9,6 +9,8 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { User } from './user.entity';
 import { DuplicateUserError, UsersRepository } from './users.repository';
 
+const TAKEN = { email: 'USER.EMAIL_TAKEN', username: 'USER.USERNAME_TAKEN' } as const;
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -23,7 +25,7 @@ export class UsersService {
       return await this.users.insert({ email: dto.email, username: dto.username, passwordHash, fullName: dto.full_name ?? null, role });
     } catch (error) {
       if (error instanceof DuplicateUserError) {
-        throw new ConflictError(`USER.${error.field.toUpperCase()}_TAKEN`, `A user with this ${error.field} already exists`);
+        throw new ConflictError(TAKEN[error.field], `A user with this ${error.field} already exists`);
       }
       throw error;
     }

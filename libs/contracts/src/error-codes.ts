@@ -1,0 +1,60 @@
+/**
+ * Every `code` an error body of the services can carry, with the HTTP status it comes with and what
+ * it means. docs/error-codes.md is written from this list, and error-codes.spec.ts fails when the
+ * source uses a code that is missing here, or when a code here is no longer used.
+ */
+export const ERROR_CODES = {
+  'AUTH.UNAUTHORIZED': { status: 401, meaning: 'Authentication is required (the default when no more precise AUTH code applies)' },
+  'AUTH.TOKEN_MISSING': {
+    status: 401,
+    meaning: "No bearer access token was sent (or, on the order service's internal pay route, no buyer token in X-User-Token)",
+  },
+  'AUTH.TOKEN_INVALID': { status: 401, meaning: 'The access token is malformed, forged or not an access token' },
+  'AUTH.TOKEN_EXPIRED': { status: 401, meaning: 'The access token has expired: refresh it and retry' },
+  'AUTH.USER_INACTIVE': { status: 401, meaning: 'The account was deactivated or no longer exists, whatever its unexpired token says' },
+  'AUTH.INVALID_CREDENTIALS': { status: 401, meaning: 'Unknown user or wrong password (one answer for both)' },
+  'AUTH.REFRESH_TOKEN_INVALID': { status: 401, meaning: 'The refresh token is invalid, expired or already spent' },
+  'AUTH.LOGIN_LOCKED': { status: 429, meaning: 'Too many failed logins for this account; Retry-After says when to try again' },
+  'AUTH.LOCKOUT_UNAVAILABLE': { status: 503, meaning: 'The failed-login store cannot be reached, so logins are refused for now' },
+  'AUTH.FORBIDDEN': { status: 403, meaning: "The caller's role (or X-Service-Token) does not allow this operation" },
+  'AUTH.SERVICE_TOKEN_REQUIRED': { status: 401, meaning: 'A service-to-service route was called without a valid service token' },
+  'AUTH.SERVICE_NOT_ALLOWED': { status: 403, meaning: 'A valid service token of a service this route does not serve' },
+  'VALIDATION.FAILED': { status: 400, meaning: 'Invalid input: `errors` lists every bad field' },
+  'BODY.UNACCEPTABLE': { status: 400, meaning: 'The body is empty, not JSON, or nested too deep' },
+  'MONEY.TOO_MANY_DECIMALS': { status: 422, meaning: "An amount has more decimals than its currency's minor unit (19.99 JPY)" },
+  'DATABASE.UNAVAILABLE': { status: 503, meaning: "The service's database cannot be reached; retry shortly" },
+  'REQUEST.CLIENT_CLOSED': { status: 499, meaning: 'The client closed the connection before its password was checked (logged; no client sees it)' },
+  'PASSWORDS.BUSY': { status: 503, meaning: 'The user service is busy checking passwords; Retry-After says when to try again' },
+  'SESSIONS.UNAVAILABLE': { status: 503, meaning: 'The refresh-token session store cannot be reached' },
+  'USER.NOT_FOUND': { status: 404, meaning: 'No such user, or one the caller may not see' },
+  'USER.EMAIL_TAKEN': { status: 409, meaning: 'A user with this email already exists' },
+  'USER.USERNAME_TAKEN': { status: 409, meaning: 'A user with this username already exists' },
+  'USER.CURRENT_PASSWORD_INCORRECT': { status: 422, meaning: 'current_password is wrong, so the password was not changed' },
+  'USER.OWN_ACCESS_LOCKED': { status: 409, meaning: 'An admin cannot deactivate or demote themself' },
+  'USER_SERVICE.UNAVAILABLE': { status: 503, meaning: "The user service could not be reached (or answered oddly) to check the caller's account" },
+  'ORDER.NOT_FOUND': { status: 404, meaning: "No such order, or someone else's" },
+  'ORDER.NOT_PAYABLE': { status: 409, meaning: 'Only a pending or payment_failed order can be paid' },
+  'ORDER.NOT_REFUNDABLE': { status: 409, meaning: "The order's status, or who asks, does not allow this refund (details.status)" },
+  'ORDER.TRANSITION_NOT_ALLOWED': { status: 409, meaning: 'The order cannot move to that status from its current one (details.allowed)' },
+  'ORDER.PAYMENT_NOT_SETTLED': { status: 409, meaning: 'A payment event arrived before the order recorded its payment; the sender retries' },
+  'ORDER.AMOUNT_MISMATCH': { status: 422, meaning: "The payment's amount or currency is not the order's total (details.expected_total)" },
+  'ORDER.TOTAL_MISMATCH': { status: 422, meaning: 'total_amount does not match the items' },
+  'ORDER.IDEMPOTENCY_KEY_REUSED': { status: 422, meaning: 'This Idempotency-Key was used for a different order' },
+  'ORDER_SERVICE.UNAVAILABLE': { status: 503, meaning: 'The payment service could not reach the order service (or got an unexpected answer)' },
+  'PAYMENT.NOT_FOUND': { status: 404, meaning: "No such payment, or someone else's" },
+  'PAYMENT.NOT_MADE': { status: 503, meaning: 'The order service recorded no payment for the order (its status_reason says why); try again' },
+  'PAYMENT.NOT_REFUNDABLE': { status: 409, meaning: 'Only a completed payment can be refunded (details.status)' },
+  'PAYMENT.ORDER_ALREADY_PAID': { status: 409, meaning: 'The order already has a successful payment (details.payment_id)' },
+  'PAYMENT.CONCURRENT_REQUEST': { status: 409, meaning: 'A concurrent request on the same payment did not complete; send the request again' },
+  'PAYMENT.IDEMPOTENCY_KEY_REUSED': { status: 422, meaning: 'This Idempotency-Key was used for a different payment request' },
+  'PAYMENT_SERVICE.REJECTED': { status: 502, meaning: "The payment service refused the order service's request in a way it does not expect" },
+  // Fastify's own request errors keep their code.
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, meaning: 'The body is larger than BODY_LIMIT_BYTES' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, meaning: 'The body is not application/json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, meaning: 'A JSON content type with an empty body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, meaning: 'The body is not valid JSON' },
+  FST_ERR_BAD_URL: { status: 400, meaning: 'The URL is malformed (a bad percent-encoding)' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, meaning: 'A path parameter is too long' },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
