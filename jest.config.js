@@ -17,8 +17,8 @@ const shared = {
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   transformIgnorePatterns: [],
   moduleNameMapper: {
-    '^@app/(auth|db|metrics|bootstrap|tracing|contracts)$': '<rootDir>/libs/$1/src',
-    '^@app/(auth|db|metrics|bootstrap|tracing|contracts)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(auth|db|metrics|bootstrap|config|errors|http|openapi|service-client|money|tracing|contracts)$': '<rootDir>/libs/$1/src',
+    '^@app/(auth|db|metrics|bootstrap|config|errors|http|openapi|service-client|money|tracing|contracts)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
 };
 

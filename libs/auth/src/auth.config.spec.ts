@@ -88,6 +88,8 @@ describe('authConfig', () => {
   });
 
   it('rejects a malformed JWT_EXPIRES_IN', () => {
-    expect(() => withEnv({ JWT_SECRET: randomSecret(), JWT_EXPIRES_IN: 'soon' }, () => authConfig())).toThrow(/JWT_EXPIRES_IN must be a number of seconds or a duration/);
+    expect(() => withEnv({ JWT_SECRET: randomSecret(), JWT_EXPIRES_IN: 'soon' }, () => authConfig())).toThrow(
+      /JWT_EXPIRES_IN must be a number of seconds or a duration/,
+    );
   });
 });

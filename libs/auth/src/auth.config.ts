@@ -1,4 +1,4 @@
-import { ConfigError, validateEnv } from '@app/bootstrap';
+import { ConfigError, validateEnv } from '@app/config';
 import { ConfigType, registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { PUBLISHED_JWT_SECRETS } from './published-secrets';

@@ -1,4 +1,4 @@
-import { ApiErrors } from '@app/bootstrap';
+import { ApiErrors } from '@app/openapi';
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { AuthenticatedUser, Role } from './authenticated-user';

@@ -40,7 +40,13 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [jwtModule, ...imports],
-      providers: [JwtAuthGuard, ServiceTokens, ServiceTokenGuard, OnBehalfGuard, { provide: AccountStatus, inject, useFactory: useFactory as (...deps: unknown[]) => AccountStatus }],
+      providers: [
+        JwtAuthGuard,
+        ServiceTokens,
+        ServiceTokenGuard,
+        OnBehalfGuard,
+        { provide: AccountStatus, inject, useFactory: useFactory as (...deps: unknown[]) => AccountStatus },
+      ],
       exports: [JwtModule, JwtAuthGuard, ServiceTokens, ServiceTokenGuard, OnBehalfGuard, AccountStatus],
     };
   }

@@ -1,4 +1,4 @@
-import { ServiceClient, ServiceUnreachableError } from '@app/bootstrap';
+import { ServiceClient, ServiceUnreachableError } from '@app/service-client';
 import { RemoteAccountStatus } from './remote-account-status';
 import { ServiceTokens } from './service-token';
 
@@ -24,7 +24,11 @@ describe('RemoteAccountStatus', () => {
     expect(await Promise.all(lookups)).toEqual(Array(50).fill({ isActive: true, role: 'admin' }));
     await other;
     expect(request).toHaveBeenCalledTimes(2);
-    expect((request.mock.calls as unknown[][])[0][0]).toMatchObject({ method: 'GET', url: '/users/internal/users/u1/status', headers: { authorization: 'Bearer service-token' } });
+    expect((request.mock.calls as unknown[][])[0][0]).toMatchObject({
+      method: 'GET',
+      url: '/users/internal/users/u1/status',
+      headers: { authorization: 'Bearer service-token' },
+    });
     await accounts.lookup('u1');
     expect(request).toHaveBeenCalledTimes(3);
   });
@@ -39,7 +43,7 @@ describe('RemoteAccountStatus', () => {
     ['refusing the service token', async () => ({ status: 401, data: {} })],
     ['answering nonsense', async () => ({ status: 200, data: { is_active: 'yes', role: 'root' } })],
   ])('fails closed with 503 USER_SERVICE.UNAVAILABLE when the user service is %s, and lets the next lookup try again', async (_name, answer) => {
-    const { client, request } = clientAnswering(answer as () => Promise<{ status: number; data: unknown }>);
+    const { client, request } = clientAnswering(answer);
     const accounts = new RemoteAccountStatus(client, tokens, 'payment');
     await expect(accounts.lookup('u1')).rejects.toMatchObject({ code: 'USER_SERVICE.UNAVAILABLE', status: 503 });
     await expect(accounts.lookup('u1')).rejects.toMatchObject({ code: 'USER_SERVICE.UNAVAILABLE' });

@@ -1,4 +1,5 @@
-import { ServiceClient, ServiceUnreachableError, UnavailableError } from '@app/bootstrap';
+import { UnavailableError } from '@app/errors';
+import { ServiceClient, ServiceUnreachableError } from '@app/service-client';
 import type { JsonResponse, UserInternalOperations } from '@app/contracts';
 import { AccountState, AccountStatus } from './account-status';
 import { Role, ROLES } from './authenticated-user';

@@ -1,4 +1,5 @@
-import { ApiErrors, ApiInternal, DomainError, ForbiddenError, UnauthorizedError } from '@app/bootstrap';
+import { DomainError, ForbiddenError, UnauthorizedError } from '@app/errors';
+import { ApiErrors, ApiInternal } from '@app/openapi';
 import { applyDecorators, CanActivate, ExecutionContext, HttpStatus, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';

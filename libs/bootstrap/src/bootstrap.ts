@@ -6,10 +6,11 @@ import { HttpMetrics } from '@app/metrics';
 import { flushTracing } from '@app/tracing';
 import { existsSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
-import { ConfigError } from './config/env';
-import { serviceConfig, ServiceConfig } from './config/service.config';
-import { createFastifyAdapter, installFastifyHooks } from './http/fastify';
-import { ApiDocsOptions, ApiDocuments, buildApiDocuments, setupApiDocs } from './openapi/swagger';
+import { ConfigError, serviceConfig } from '@app/config';
+import { createFastifyAdapter, installFastifyHooks } from '@app/http';
+import { ApiDocsOptions, ApiDocuments, buildApiDocuments, setupApiDocs } from '@app/openapi';
+import { installAccessLog } from './access-log';
+import { SERVICE_LOGGER } from './logger.options';
 
 export interface ServiceDefinition {
   name: string;
@@ -21,7 +22,7 @@ export interface ServiceDefinition {
 
 /** Builds the application exactly as production runs it, without listening: e2e tests use this too. */
 export async function createServiceApp(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<NestFastifyApplication> {
-  const config = serviceConfig() as ServiceConfig;
+  const config = serviceConfig();
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
     createFastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustedProxies: config.TRUSTED_PROXIES }),
@@ -36,6 +37,7 @@ export async function createServiceApp(rootModule: Type<unknown>, definition: Se
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   installFastifyHooks(fastify);
+  installAccessLog(fastify, app.get(SERVICE_LOGGER));
   app.get(HttpMetrics).install(fastify);
   routeUnderPrefix(app, definition);
   setupApiDocs(app, definition.docs);
@@ -65,7 +67,10 @@ export async function describeService(rootModule: Type<unknown>, definition: Ser
 /** Loads `.env` when present and checks every config namespace, so a bad variable stops the start with one line. */
 export function loadAndCheckConfig(configs: ConfigFactory[]): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  for (const load of [serviceConfig, ...configs]) load();
+  for (const load of [serviceConfig, ...configs]) {
+    // Nest's ConfigFactory may return a promise; ours validate synchronously, so that the error is thrown here.
+    if (load() instanceof Promise) throw new Error('a config factory returned a promise: validate the environment synchronously');
+  }
 }
 
 export async function bootstrapService(rootModule: Type<unknown>, definition: ServiceDefinition): Promise<void> {
@@ -76,7 +81,7 @@ export async function bootstrapService(rootModule: Type<unknown>, definition: Se
     process.stderr.write(`${definition.name}: ${error.message}\n`);
     process.exit(1);
   }
-  const config = serviceConfig() as ServiceConfig;
+  const config = serviceConfig();
   const app = await createServiceApp(rootModule, definition);
   closeGracefullyOnSignals(app);
   await app.listen({ port: config.PORT ?? definition.defaultPort, host: config.HOST });

@@ -1,16 +1,2 @@
 export * from './bootstrap';
-export * from './config/env';
-export * from './config/service.config';
-export * from './errors';
-export * from './http/pagination';
-export * from './http/request-context';
-export * from './openapi/api-access';
-export * from './openapi/api-errors';
-export type { ApiDocsOptions, ApiDocuments } from './openapi/swagger';
 export * from './service-core.module';
-export * from './http/uuid-param';
-export * from './clients/service-client';
-export * from './http/request-headers';
-export * from './http/client-gone';
-export * from './money/money';
-export * from './money/payment-methods';

@@ -2,10 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigFactory, ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { serviceConfig, ServiceConfig } from './config/service.config';
-import { HttpErrorFilter } from './errors/http-error.filter';
-import { createValidationPipe } from './errors/validation';
-import { loggerOptions } from './logging/logger.options';
+import { serviceConfig, ServiceConfig } from '@app/config';
+import { createValidationPipe, HttpErrorFilter } from '@app/errors';
+import { createServiceLogger, nestLoggerParams, SERVICE_LOGGER } from './logger.options';
 
 export interface ServiceCoreOptions {
   /** Service name, used in logs and metrics. */
@@ -18,22 +17,31 @@ export interface ServiceCoreOptions {
  * What every service shares: validated config, the request logger, and the global
  * validation pipe and error filter (as providers, so e2e tests get them too).
  */
+/** The service logger, one instance shared by nestjs-pino and the access log. */
+@Module({})
+class ServiceLoggerModule {
+  static forService(service: string): DynamicModule {
+    const logger = { provide: SERVICE_LOGGER, inject: [serviceConfig.KEY], useFactory: (config: ServiceConfig) => createServiceLogger(service, config) };
+    return { module: ServiceLoggerModule, providers: [logger], exports: [logger] };
+  }
+}
+
 @Module({})
 export class ServiceCoreModule {
   static forRoot(options: ServiceCoreOptions): DynamicModule {
+    const logging = ServiceLoggerModule.forService(options.service);
     return {
       module: ServiceCoreModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, load: [serviceConfig, ...options.configs] }),
-        LoggerModule.forRootAsync({
-          inject: [serviceConfig.KEY],
-          useFactory: (config: ServiceConfig) => loggerOptions(options.service, config),
-        }),
+        logging,
+        LoggerModule.forRootAsync({ imports: [logging], inject: [SERVICE_LOGGER], useFactory: nestLoggerParams }),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
+      exports: [logging],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { envConfig, EnvBoolean } from '@app/bootstrap';
+import { envConfig, EnvBoolean } from '@app/config';
 import { ConfigType } from '@nestjs/config';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 

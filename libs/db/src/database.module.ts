@@ -47,7 +47,7 @@ export class DatabaseModule {
             return { ...dataSourceOptions(definition, config, url, !!embedded), retryAttempts: 3, retryDelay: 1000 };
           },
         }),
-        TypeOrmModule.forFeature(definition.entities as Function[]),
+        TypeOrmModule.forFeature(definition.entities),
       ],
       providers: [DatabasePoolMetrics],
       exports: [TypeOrmModule],

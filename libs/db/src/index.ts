@@ -7,4 +7,5 @@ export * from './health/shutdown-state';
 export * from './migration-cli';
 export * from './service-database';
 export * from './columns';
-export * from './prepared-statement';
+export * from './database-errors';
+export * from './sql-statement';

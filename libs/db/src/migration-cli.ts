@@ -1,4 +1,4 @@
-import { ConfigError } from '@app/bootstrap';
+import { ConfigError } from '@app/config';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -18,7 +18,7 @@ export async function runMigrationCli(definition: ServiceDatabase, argv = proces
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: DatabaseConfig;
   try {
-    config = databaseConfig() as DatabaseConfig;
+    config = databaseConfig();
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
     throw error;
@@ -62,7 +62,10 @@ async function generate(dataSource: DataSource, definition: ServiceDatabase, nam
   const className = `${name}${timestamp}`;
   const quote = (query: string) => '`' + query.replace(/`/g, '\\`') + '`';
   const up = sql.upQueries.map((q) => `    await queryRunner.query(${quote(q.query)});`).join('\n');
-  const down = sql.downQueries.reverse().map((q) => `    await queryRunner.query(${quote(q.query)});`).join('\n');
+  const down = sql.downQueries
+    .reverse()
+    .map((q) => `    await queryRunner.query(${quote(q.query)});`)
+    .join('\n');
   const source = `import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {

@@ -89,7 +89,9 @@ describe('embedded PostgreSQL: every connection starts a fresh session', () => {
       const outcomes = await Promise.allSettled(
         Array.from({ length: 20 }, (_, n) => pool.query({ name: 'insert_key', text: 'INSERT INTO unique_keys VALUES ($1, $2)', values: ['same', n] })),
       );
-      const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code?: string; message: string }).code ?? (o.reason as Error).message));
+      const codes = outcomes.map((o) =>
+        o.status === 'fulfilled' ? 'ok' : ((o.reason as { code?: string; message: string }).code ?? (o.reason as Error).message),
+      );
       expect(codes.sort()).toEqual([...Array(19).fill('23505'), 'ok']);
     } finally {
       await pool.end();

@@ -1,3 +1,2 @@
 export * from './http-metrics';
 export * from './metrics.module';
-export * from './business-metrics';

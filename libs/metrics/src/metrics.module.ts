@@ -1,31 +1,17 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
-import {
-  OrderMetrics,
-  orderMetricProviders,
-  PasswordHashMetrics,
-  passwordHashMetricProviders,
-  PaymentMetrics,
-  paymentMetricProviders,
-  ServiceCallMetrics,
-  serviceCallMetricProviders,
-} from './business-metrics';
 import { HttpMetrics, httpMetricProviders } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
-/** Prometheus metrics at `GET /metrics` on the service itself, outside its public prefix. */
+/**
+ * Prometheus metrics at `GET /metrics` on the service itself, outside its public prefix, and the RED
+ * metrics every service records. A service's own business metrics are providers of its own modules.
+ */
 @Global()
 @Module({})
 export class MetricsModule implements OnApplicationShutdown {
-  /** `features` adds the business metrics a service records: its orders, payments, calls to others, or password hashing. */
-  static forService(service: string, features: ('orders' | 'payments' | 'service-calls' | 'passwords')[] = []): DynamicModule {
-    const business = [
-      ...(features.includes('orders') ? [...orderMetricProviders, OrderMetrics] : []),
-      ...(features.includes('payments') ? [...paymentMetricProviders, PaymentMetrics] : []),
-      ...(features.includes('service-calls') ? [...serviceCallMetricProviders, ServiceCallMetrics] : []),
-      ...(features.includes('passwords') ? [...passwordHashMetricProviders, PasswordHashMetrics] : []),
-    ];
+  static forService(service: string): DynamicModule {
     return {
       module: MetricsModule,
       imports: [
@@ -36,8 +22,8 @@ export class MetricsModule implements OnApplicationShutdown {
           defaultMetrics: { enabled: true },
         }),
       ],
-      providers: [...httpMetricProviders, HttpMetrics, ...business],
-      exports: [PrometheusModule, HttpMetrics, ...business],
+      providers: [...httpMetricProviders, HttpMetrics],
+      exports: [PrometheusModule, HttpMetrics],
     };
   }
 

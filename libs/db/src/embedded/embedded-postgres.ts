@@ -76,7 +76,12 @@ export class EmbeddedPostgres {
 /** Loaded on first use: the production images leave PGlite out, as they always have a DATABASE_URL. */
 function loadPglite(): { PGlite: typeof PGlite; PGLiteSocketServer: typeof PGLiteSocketServer } {
   try {
-    return { PGlite: require('@electric-sql/pglite').PGlite, PGLiteSocketServer: require('@electric-sql/pglite-socket').PGLiteSocketServer };
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+    return {
+      PGlite: (require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')).PGlite,
+      PGLiteSocketServer: (require('@electric-sql/pglite-socket') as typeof import('@electric-sql/pglite-socket')).PGLiteSocketServer,
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
   } catch (error) {
     throw new Error('DATABASE_URL is not set and the embedded database (@electric-sql/pglite) is not installed: set DATABASE_URL', { cause: error });
   }

@@ -1,4 +1,4 @@
-import { ApiErrors, ApiPublic } from '@app/bootstrap';
+import { ApiErrors, ApiPublic } from '@app/openapi';
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceConfig, ServiceConfig } from '@app/bootstrap';
+import { serviceConfig, ServiceConfig } from '@app/config';
 
 /**
  * On SIGTERM readiness turns 503 first, and the service keeps serving for SHUTDOWN_DELAY_MS

@@ -1,0 +1,3 @@
+export * from './api-access';
+export * from './api-errors';
+export * from './swagger';

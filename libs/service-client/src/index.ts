@@ -1,0 +1,3 @@
+export * from './service-client';
+export * from './service-clients';
+export * from './service-calls.config';
