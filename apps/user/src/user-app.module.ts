@@ -12,10 +12,12 @@ import { UsersRepository } from './users/users.repository';
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: userService.name, configs: userService.configs }),
-    MetricsModule.forService(userService.name, ['passwords']),
+    MetricsModule.forService(userService.name),
     DatabaseModule.forService(userDatabase),
     HealthModule,
-    AuthModule.forRoot({ accountStatus: { imports: [UsersModule], inject: [UsersRepository], useFactory: (users: UsersRepository) => new UsersAccountStatus(users) } }),
+    AuthModule.forRoot({
+      accountStatus: { imports: [UsersModule], inject: [UsersRepository], useFactory: (users: UsersRepository) => new UsersAccountStatus(users) },
+    }),
     UsersModule,
     SessionsModule,
   ],

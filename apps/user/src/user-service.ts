@@ -1,6 +1,7 @@
 import { authConfig } from '@app/auth';
 import { ServiceDefinition } from '@app/bootstrap';
 import { databaseConfig, ServiceDatabase } from '@app/db';
+import { SERVICES } from '@app/contracts';
 import { userConfig } from './config/user.config';
 import { CreateUsers1764190000000 } from './migrations/1764190000000-create-users';
 import { User } from './users/user.entity';
@@ -14,10 +15,10 @@ export const userDatabase: ServiceDatabase = {
 
 export const userService: ServiceDefinition = {
   name: 'user',
-  defaultPort: 3001,
+  defaultPort: SERVICES.user.port,
   configs: [authConfig, databaseConfig, userConfig],
   docs: {
-    prefix: 'users',
+    prefix: SERVICES.user.prefix,
     title: 'User service',
     description: 'Registration, login with JWT access tokens and rotating refresh tokens, and profiles.',
   },

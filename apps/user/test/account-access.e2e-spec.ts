@@ -161,7 +161,11 @@ describe.each([
     it("revokes the user's other sessions and keeps the current one", async () => {
       const account = await registerAndLogin(svc.http);
       const other = (await login(account).expect(200)).body;
-      await svc.http.patch('/users/me').set(bearer(account.accessToken)).send({ password: 'a-new-long-passphrase', current_password: account.password }).expect(200);
+      await svc.http
+        .patch('/users/me')
+        .set(bearer(account.accessToken))
+        .send({ password: 'a-new-long-passphrase', current_password: account.password })
+        .expect(200);
       await svc.http.post('/users/refresh').send({ refresh_token: other.refresh_token }).expect(401);
       const kept = await svc.http.post('/users/refresh').send({ refresh_token: account.refreshToken }).expect(200);
       // The session goes on after a refresh too.
@@ -212,7 +216,10 @@ describe.each([
       ['from another issuer', { iss: 'someone-else' }],
     ])('answers 401 AUTH.SERVICE_TOKEN_REQUIRED to a service token %s', async (_name, overrides) => {
       const account = await registerAndLogin(svc.http);
-      const res = await svc.http.get(`/users/internal/users/${account.id}/status`).set(bearer(signServiceToken('order', overrides))).expect(401);
+      const res = await svc.http
+        .get(`/users/internal/users/${account.id}/status`)
+        .set(bearer(signServiceToken('order', overrides)))
+        .expect(401);
       expect(res.body.code).toBe('AUTH.SERVICE_TOKEN_REQUIRED');
     });
 

@@ -89,7 +89,7 @@ describe.each([
   });
 
   it('spends a password check on an unknown user, as on a known one', async () => {
-    const hasher = svc.app.get(PasswordHasher) as unknown as { run(task: { op: string }): Promise<unknown> };
+    const hasher = svc.app.get<PasswordHasher, { run(task: { op: string }): Promise<unknown> }>(PasswordHasher);
     const run = jest.spyOn(hasher, 'run');
     try {
       await login(uniqueName('nobody'), 'any-password').expect(401);

@@ -29,17 +29,21 @@ describe('user service: the password-hashing queue drops the work of a client th
     // second request is sent, the second is queued before its client goes. Cost 15 (seconds of work)
     // only keeps the first hash running while the test's requests travel.
     svc = await startService(UserAppModule, userService, { ...db.env, BCRYPT_COST: '15', PASSWORD_HASH_QUEUE_LIMIT: '10', PASSWORD_HASH_MAX_WAIT_MS: '60000' });
-    const first = svc.http.post('/users').set('content-type', 'application/json').send(registration(uniqueName('first'))).then((r) => r.status);
-    await eventually(async () => (await metric('password_hash_running')) === 1, 'the first hash running');
+    const first = svc.http
+      .post('/users')
+      .set('content-type', 'application/json')
+      .send(registration(uniqueName('first')))
+      .then((r) => r.status);
+    await eventually(async () => (await metric('password_hash_running')) === 1, Boolean, { what: 'the first hash running' });
 
     const gone = uniqueName('gone');
     const req = httpRequest(new URL('/users', svc.url), { method: 'POST', headers: { 'content-type': 'application/json' } });
     req.on('error', () => undefined);
     req.end(registration(gone));
-    await eventually(async () => (await metric('password_hash_queue_length')) === 1, 'the second registration queued');
+    await eventually(async () => (await metric('password_hash_queue_length')) === 1, Boolean, { what: 'the second registration queued' });
     req.destroy();
 
-    await eventually(async () => (await metric('password_hash_skipped_total', { reason: 'client_gone' })) === 1, 'the queued hash skipped');
+    await eventually(async () => (await metric('password_hash_skipped_total', { reason: 'client_gone' })) === 1, Boolean, { what: 'the queued hash skipped' });
     expect(await metric('password_hash_queue_length')).toBe(0);
     expect(await first).toBe(201);
     expect(await metric('password_hash_running')).toBe(0);

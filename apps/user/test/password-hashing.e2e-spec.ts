@@ -4,9 +4,6 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { UserAppModule } from '../src/user-app.module';
 import { userService } from '../src/user-service';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-
 /** The value of one series in the Prometheus text format, 0 when it is absent. */
 async function metric(svc: ServiceUnderTest, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = (await svc.http.get('/metrics').expect(200)).text;

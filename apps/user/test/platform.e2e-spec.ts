@@ -5,17 +5,9 @@ import { createTestDatabase, itOnServer, TestDatabase } from '../../../test/supp
 import { UserAppModule } from '../src/user-app.module';
 import { userService } from '../src/user-service';
 import { load as parseYaml } from 'js-yaml';
+import { eventually } from '../../../test/support/eventually';
 
 const ERROR_SHAPE = { statusCode: expect.any(Number), error: expect.any(String), message: expect.any(String), requestId: expect.any(String) };
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe('user service: errors, request ids, metrics, docs and health', () => {
   let db: TestDatabase;
@@ -147,7 +139,7 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
         await svc.http.get('/users/health').expect(200);
         await db.goAway();
         try {
-          await waitFor(async () => (await svc.http.get('/users/health')).status === 503);
+          await eventually(async () => (await svc.http.get('/users/health')).status === 503, Boolean, { timeoutMs: 15_000 });
           const down = await svc.http.get('/users/health').expect(503);
           expect(down.body.status).toBe('error');
           const during = await svc.http.post('/users/login').send({ username: 'someone', password: 'whatever-pass' });
@@ -156,7 +148,7 @@ describe('user service: errors, request ids, metrics, docs and health', () => {
         } finally {
           await db.comeBack();
         }
-        await waitFor(async () => (await svc.http.get('/users/health')).status === 200);
+        await eventually(async () => (await svc.http.get('/users/health')).status === 200, Boolean, { timeoutMs: 15_000 });
         await registerAndLogin(svc.http);
       },
     );

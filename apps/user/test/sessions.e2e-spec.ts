@@ -41,7 +41,10 @@ describe('user service: login, tokens and sessions', () => {
     it('answers an unknown user and a wrong password with the same 401', async () => {
       const account = await registerAndLogin(svc.http);
       const wrong = await svc.http.post('/users/login').send({ username: account.username, password: 'wrong-password' }).expect(401);
-      const unknown = await svc.http.post('/users/login').send({ username: uniqueName('nobody'), password: 'wrong-password' }).expect(401);
+      const unknown = await svc.http
+        .post('/users/login')
+        .send({ username: uniqueName('nobody'), password: 'wrong-password' })
+        .expect(401);
       expect({ ...wrong.body, requestId: '' }).toEqual({ ...unknown.body, requestId: '' });
       expect(wrong.body).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS', message: 'Invalid username/email or password' });
     });
@@ -62,10 +65,25 @@ describe('user service: login, tokens and sessions', () => {
 
   describe('access tokens', () => {
     it.each([
-      ['a tampered payload', (t: string, id: string) => { const [h, , s] = t.split('.'); return `${h}.${b64({ sub: id, role: 'admin', typ: 'access', exp: 9999999999 })}.${s}`; }],
-      ['a token signed with another secret', (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, 'another-secret-another-secret-123')],
-      ['a token signed with the .env.example secret', (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, EXAMPLE_JWT_SECRET)],
-      ['a token signed with the former development secret', (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, FORMER_DEVELOPMENT_JWT_SECRET)],
+      [
+        'a tampered payload',
+        (t: string, id: string) => {
+          const [h, , s] = t.split('.');
+          return `${h}.${b64({ sub: id, role: 'admin', typ: 'access', exp: 9999999999 })}.${s}`;
+        },
+      ],
+      [
+        'a token signed with another secret',
+        (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, 'another-secret-another-secret-123'),
+      ],
+      [
+        'a token signed with the .env.example secret',
+        (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, EXAMPLE_JWT_SECRET),
+      ],
+      [
+        'a token signed with the former development secret',
+        (_t: string, id: string) => signTestToken({ sub: id, role: 'user', typ: 'access' }, {}, FORMER_DEVELOPMENT_JWT_SECRET),
+      ],
       ['alg none', (_t: string, id: string) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: id, role: 'user', typ: 'access', exp: 9999999999 })}.`],
       ['an expired token', (_t: string, id: string) => signAccessToken({ sub: id }, { exp: 1000 })],
       ['a token without typ access', (_t: string, id: string) => signAccessToken({ sub: id }, { typ: undefined })],
@@ -77,7 +95,10 @@ describe('user service: login, tokens and sessions', () => {
       ['garbage', () => 'not.a.jwt'],
     ])('answers 401 to %s', async (_name, forge) => {
       const account = await registerAndLogin(svc.http);
-      const res = await svc.http.get('/users/me').set(bearer(forge(account.accessToken, account.id))).expect(401);
+      const res = await svc.http
+        .get('/users/me')
+        .set(bearer(forge(account.accessToken, account.id)))
+        .expect(401);
       expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     });
 

@@ -66,7 +66,11 @@ describe('user service process: configuration checks and graceful shutdown', () 
       { LOGIN_LOCKOUT_SECONDS: '600', LOGIN_LOCKOUT_MAX_SECONDS: '60' },
       /LOGIN_LOCKOUT_MAX_SECONDS must be at least LOGIN_LOCKOUT_SECONDS/,
     ],
-    ['a PASSWORD_HASH_QUEUE_LIMIT that is not a number', { PASSWORD_HASH_QUEUE_LIMIT: 'many' }, /PASSWORD_HASH_QUEUE_LIMIT must be an integer between 0 and 100000/],
+    [
+      'a PASSWORD_HASH_QUEUE_LIMIT that is not a number',
+      { PASSWORD_HASH_QUEUE_LIMIT: 'many' },
+      /PASSWORD_HASH_QUEUE_LIMIT must be an integer between 0 and 100000/,
+    ],
   ])('refuses to start with %s, in one clear line', async (_case, env, message) => {
     const service = await spawnService('user', { ...db.env, ...env, PORT: (env as Record<string, string>).PORT ?? '0' }, { waitReady: false });
     expect(await service.exited).toBe(1);
@@ -89,6 +93,47 @@ describe('user service process: configuration checks and graceful shutdown', () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('logs each request once, with its id, method, path, route, status and duration but no secret, and writes every line before it exits', async () => {
+    const service = await spawnService('user', { ...db.env, NODE_ENV: 'production', LOG_LEVEL: 'info', JWT_SECRET: productionSecret });
+    const send = (id: string, path: string, init: RequestInit = {}) =>
+      fetch(`${service.url}${path}`, { ...init, headers: { 'x-request-id': id, 'content-type': 'application/json', ...init.headers } }).then((r) => r.status);
+    const statuses = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => send(`access-live-${i}`, '/users/health/live?probe=1')),
+      send('access-login', '/users/login', { method: 'POST', body: JSON.stringify({ username: 'nobody', password: 'hunter2-secret-pass' }) }),
+      send('access-me', '/users/me', { headers: { authorization: 'Bearer secret-token-xyz' } }),
+      send('access-unknown', '/no-such-service/anything'),
+    ]);
+    expect(statuses.slice(-3)).toEqual([401, 401, 404]);
+    // Stopped at once: the lines still buffered must be written on the way out.
+    expect(await service.stop('SIGTERM')).toBe(0);
+    const output = service.output();
+    for (const secret of ['hunter2-secret-pass', 'secret-token-xyz', productionSecret]) expect(output).not.toContain(secret);
+    const lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const accessLines = (id: string) => lines.filter((line) => line.requestId === id);
+    for (let i = 0; i < 40; i++) {
+      expect(accessLines(`access-live-${i}`)).toEqual([
+        expect.objectContaining({
+          level: 30,
+          service: 'user',
+          req: { id: `access-live-${i}`, method: 'GET', url: '/users/health/live' },
+          res: { statusCode: 200 },
+          route: '/users/health/live',
+          responseTime: expect.any(Number),
+          msg: expect.stringMatching(/^GET \/users\/health\/live 200 \d+ms$/),
+        }),
+      ]);
+    }
+    expect(accessLines('access-login')).toEqual([
+      expect.objectContaining({ req: expect.objectContaining({ method: 'POST', url: '/users/login' }), res: { statusCode: 401 } }),
+    ]);
+    expect(accessLines('access-me')).toEqual([expect.objectContaining({ route: '/users/me', res: { statusCode: 401 } })]);
+    expect(accessLines('access-unknown')).toEqual([expect.objectContaining({ route: 'unmatched', res: { statusCode: 404 } })]);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'SIGTERM received: draining and shutting down' }));
   });
 
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {

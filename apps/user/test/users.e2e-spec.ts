@@ -29,12 +29,16 @@ describe('user service: registration, profiles and listing', () => {
     await db?.drop();
   });
 
-  const adminToken = async () => (await svc.http.post('/users/login').send({ email: ADMIN.email, password: ADMIN.password }).expect(200)).body.access_token as string;
+  const adminToken = async () =>
+    (await svc.http.post('/users/login').send({ email: ADMIN.email, password: ADMIN.password }).expect(200)).body.access_token as string;
 
   describe('POST /users', () => {
     it('registers a user and never returns the password hash', async () => {
       const username = uniqueName();
-      const res = await svc.http.post('/users').send({ email: `${username}@Example.COM`, username, password: 'correct-horse-battery', full_name: 'Jane Doe' }).expect(201);
+      const res = await svc.http
+        .post('/users')
+        .send({ email: `${username}@Example.COM`, username, password: 'correct-horse-battery', full_name: 'Jane Doe' })
+        .expect(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         email: `${username}@example.com`,
@@ -52,18 +56,27 @@ describe('user service: registration, profiles and listing', () => {
 
     it('accepts POST /users/register, the path the original system documents', async () => {
       const username = uniqueName();
-      await svc.http.post('/users/register').send({ email: `${username}@example.com`, username, password: 'correct-horse-battery' }).expect(201);
+      await svc.http
+        .post('/users/register')
+        .send({ email: `${username}@example.com`, username, password: 'correct-horse-battery' })
+        .expect(201);
     });
 
     it('answers 409 for an email taken in any letter case', async () => {
       const account = await registerAndLogin(svc.http);
-      const res = await svc.http.post('/users').send({ email: account.email.toUpperCase(), username: uniqueName(), password: 'correct-horse-battery' }).expect(409);
+      const res = await svc.http
+        .post('/users')
+        .send({ email: account.email.toUpperCase(), username: uniqueName(), password: 'correct-horse-battery' })
+        .expect(409);
       expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'USER.EMAIL_TAKEN', message: 'A user with this email already exists' });
     });
 
     it('answers 409 for a username taken in any letter case', async () => {
       const account = await registerAndLogin(svc.http);
-      const res = await svc.http.post('/users').send({ email: `${uniqueName()}@example.com`, username: account.username.toUpperCase(), password: 'correct-horse-battery' }).expect(409);
+      const res = await svc.http
+        .post('/users')
+        .send({ email: `${uniqueName()}@example.com`, username: account.username.toUpperCase(), password: 'correct-horse-battery' })
+        .expect(409);
       expect(res.body.code).toBe('USER.USERNAME_TAKEN');
     });
 
@@ -103,7 +116,10 @@ describe('user service: registration, profiles and listing', () => {
         ['72 bytes and one more character', `${AT_LIMIT}x`],
       ])('refuses %s at registration with 400 and a message that says bytes', async (_what, password) => {
         const username = uniqueName();
-        const res = await svc.http.post('/users').send({ email: `${username}@example.com`, username, password }).expect(400);
+        const res = await svc.http
+          .post('/users')
+          .send({ email: `${username}@example.com`, username, password })
+          .expect(400);
         expect(res.body.errors).toEqual([{ field: 'password', messages: [TOO_LONG] }]);
         const [{ count }] = await db.query<{ count: string }>('SELECT count(*) FROM users WHERE username = $1', [username]);
         expect(count).toBe('0');
@@ -118,7 +134,10 @@ describe('user service: registration, profiles and listing', () => {
       it('lets nobody log in with a longer password that merely starts with the real one (401, as for any wrong password)', async () => {
         const account = await registerAndLogin(svc.http, { password: AT_LIMIT });
         for (const suffix of ['x', 'anything at all', 'é']) {
-          const res = await svc.http.post('/users/login').send({ username: account.username, password: `${AT_LIMIT}${suffix}` }).expect(401);
+          const res = await svc.http
+            .post('/users/login')
+            .send({ username: account.username, password: `${AT_LIMIT}${suffix}` })
+            .expect(401);
           expect(res.body.code).toBe('AUTH.INVALID_CREDENTIALS');
         }
       });
@@ -163,9 +182,17 @@ describe('user service: registration, profiles and listing', () => {
       const account = await registerAndLogin(svc.http);
       const missing = await svc.http.patch('/users/me').set(bearer(account.accessToken)).send({ password: 'a-brand-new-password' }).expect(400);
       expect(missing.body.errors[0].field).toBe('current_password');
-      const wrong = await svc.http.patch('/users/me').set(bearer(account.accessToken)).send({ password: 'a-brand-new-password', current_password: 'nope-nope' }).expect(422);
+      const wrong = await svc.http
+        .patch('/users/me')
+        .set(bearer(account.accessToken))
+        .send({ password: 'a-brand-new-password', current_password: 'nope-nope' })
+        .expect(422);
       expect(wrong.body.code).toBe('USER.CURRENT_PASSWORD_INCORRECT');
-      await svc.http.patch('/users/me').set(bearer(account.accessToken)).send({ password: 'a-brand-new-password', current_password: account.password }).expect(200);
+      await svc.http
+        .patch('/users/me')
+        .set(bearer(account.accessToken))
+        .send({ password: 'a-brand-new-password', current_password: account.password })
+        .expect(200);
       await svc.http.post('/users/login').send({ username: account.username, password: account.password }).expect(401);
       await svc.http.post('/users/login').send({ username: account.username, password: 'a-brand-new-password' }).expect(200);
     });
@@ -193,7 +220,10 @@ describe('user service: registration, profiles and listing', () => {
 
     it('lets an admin read any user', async () => {
       const account = await registerAndLogin(svc.http);
-      const res = await svc.http.get(`/users/${account.id}`).set(bearer(await adminToken())).expect(200);
+      const res = await svc.http
+        .get(`/users/${account.id}`)
+        .set(bearer(await adminToken()))
+        .expect(200);
       expect(res.body.id).toBe(account.id);
     });
 
@@ -226,7 +256,10 @@ describe('user service: registration, profiles and listing', () => {
     });
 
     it.each(['limit=0', 'limit=101', 'limit=abc', 'offset=-1', 'skip=1.5'])('rejects %s with 400', async (query) => {
-      const res = await svc.http.get(`/users?${query}`).set(bearer(await adminToken())).expect(400);
+      const res = await svc.http
+        .get(`/users?${query}`)
+        .set(bearer(await adminToken()))
+        .expect(400);
       expect(res.body.code).toBe('VALIDATION.FAILED');
     });
   });

@@ -1,8 +1,8 @@
-import { ConfigError, validateEnv } from '@app/bootstrap';
+import { ConfigError, validateEnv } from '@app/config';
 import { ConfigType, registerAs } from '@nestjs/config';
 import { availableParallelism } from 'node:os';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
-import { FitsBcrypt } from '../passwords/password-length';
+import { FitsBcrypt } from '../password-policy/password-length';
 
 /** bcrypt's cost below which production refuses to start (OWASP's minimum). */
 export const MIN_PRODUCTION_BCRYPT_COST = 10;

@@ -1,4 +1,4 @@
-import { DomainError, UnavailableError } from '@app/bootstrap';
+import { DomainError, UnavailableError } from '@app/errors';
 import type { HttpStatus } from '@nestjs/common';
 
 export interface HashingQueueEvents {

@@ -1,4 +1,4 @@
-import { PasswordHashMetrics } from '@app/metrics';
+import { PasswordHashMetrics } from './password-hash.metrics';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { existsSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { userConfig, UserConfig } from '../config/user.config';
 import type { BcryptTask } from './bcrypt.worker';
-import { BCRYPT_MAX_PASSWORD_BYTES, exceedsBcryptLimit } from './password-length';
+import { BCRYPT_MAX_PASSWORD_BYTES, exceedsBcryptLimit } from '../password-policy/password-length';
 import { HashingQueue } from './hashing-queue';
 
 /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PasswordHashMetrics, passwordHashMetricProviders } from './password-hash.metrics';
 import { PasswordHasher } from './password-hasher';
 
-@Module({ providers: [PasswordHasher], exports: [PasswordHasher] })
+@Module({ providers: [...passwordHashMetricProviders, PasswordHashMetrics, PasswordHasher], exports: [PasswordHasher] })
 export class PasswordsModule {}

@@ -1,5 +1,6 @@
 import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors, ApiPublic, ClientGone } from '@app/bootstrap';
+import { ClientGone } from '@app/http';
+import { ApiErrors, ApiPublic } from '@app/openapi';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LoginDto, RefreshTokenDto } from './dto/login.dto';

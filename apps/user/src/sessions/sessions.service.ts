@@ -1,5 +1,5 @@
 import { AccessTokenClaims, authConfig, AuthConfig, AuthenticatedUser } from '@app/auth';
-import { UnauthorizedError } from '@app/bootstrap';
+import { UnauthorizedError } from '@app/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -9,8 +9,8 @@ import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { LoginLockout } from './lockout/login-lockout';
 import { TokenResponse } from './dto/token.response';
-import { SessionStore } from './session-store';
-import { UserSessions } from './user-sessions';
+import { SessionStore } from '../session-store/session-store';
+import { UserSessions } from '../session-store/user-sessions';
 
 interface RefreshEntry {
   sessionId: string;
@@ -42,7 +42,14 @@ export class SessionsService {
     const user = await this.users.findByLogin(identifier);
     const key = this.lockout.keyFor(identifier, user?.id);
     await this.lockout.admit(key);
-    const valid = user ? await this.passwords.verify(password, user.passwordHash, clientGone) : await this.passwords.verifyAgainstDecoy(password, clientGone);
+    let valid: boolean;
+    try {
+      valid = user ? await this.passwords.verify(password, user.passwordHash, clientGone) : await this.passwords.verifyAgainstDecoy(password, clientGone);
+    } catch (error) {
+      // Refused (503) or dropped before the check: not a wrong password, so not a failure.
+      await this.lockout.notChecked(key);
+      throw error;
+    }
     if (!user || !valid || !user.isActive) throw new UnauthorizedError(INVALID_LOGIN, 'AUTH.INVALID_CREDENTIALS');
     await this.lockout.succeeded(key);
     return this.issue(user, randomUUID());

@@ -1,5 +1,7 @@
 import { ServiceOnly } from '@app/auth';
-import { ApiErrors, NotFoundError, uuidParam } from '@app/bootstrap';
+import { NotFoundError } from '@app/errors';
+import { uuidParam } from '@app/http';
+import { ApiErrors } from '@app/openapi';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AccountStatusResponse } from './dto/account-status.response';

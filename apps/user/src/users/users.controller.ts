@@ -1,5 +1,6 @@
 import { AllowDeactivated, Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors, ApiPublic, ClientGone, PageQuery, uuidParam } from '@app/bootstrap';
+import { ClientGone, PageQuery, uuidParam } from '@app/http';
+import { ApiErrors, ApiPublic } from '@app/openapi';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -67,7 +68,7 @@ export class UsersController {
   async listUsers(@Query() query: PageQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserResponse[]> {
     const page = await this.users.list(query.start, query.limit);
     reply.header('x-total-count', String(page.total));
-    return page.items.map(UserResponse.from);
+    return page.items.map((item) => UserResponse.from(item));
   }
 
   @Patch(':id')

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PasswordsModule } from '../passwords/passwords.module';
-import { SessionStoreModule } from '../sessions/session-store.module';
+import { SessionStoreModule } from '../session-store/session-store.module';
 import { AdminAccount } from './admin-account';
 import { InternalUsersController } from './internal-users.controller';
 import { User } from './user.entity';

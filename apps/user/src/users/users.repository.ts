@@ -1,9 +1,10 @@
-import { Page } from '@app/bootstrap';
-import { PreparedStatement } from '@app/db';
+import { Page } from '@app/http';
+import { isUniqueViolation, SqlStatement, violatedConstraint } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { User } from './user.entity';
+import { USER_COLUMNS, userFromRow, UserRow } from './user.rows';
 
 export type NewUser = Pick<User, 'email' | 'username' | 'passwordHash' | 'fullName' | 'role'>;
 
@@ -13,26 +14,14 @@ export class DuplicateUserError extends Error {
   }
 }
 
-const UNIQUE_VIOLATION = '23505';
+/** Hot path: GET /users/me and the session refresh. */
+const USER_BY_ID = new SqlStatement<UserRow>('user_by_id', `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`);
 
-interface UserRow {
-  id: string;
-  email: string;
-  username: string;
-  password_hash: string;
-  full_name: string | null;
-  role: User['role'];
-  is_active: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
+/** Hot path: the account check of every authenticated request, two columns by primary key. */
+const USER_STATUS_BY_ID = new SqlStatement<Pick<UserRow, 'is_active' | 'role'>>('user_status_by_id', 'SELECT is_active, role FROM users WHERE id = $1');
 
-const USER_BY_ID = new PreparedStatement<UserRow>(
-  'user_by_id',
-  'SELECT id, email, username, password_hash, full_name, role, is_active, created_at, updated_at FROM users WHERE id = $1',
-);
-
-const USER_STATUS_BY_ID = new PreparedStatement<Pick<UserRow, 'is_active' | 'role'>>('user_status_by_id', 'SELECT is_active, role FROM users WHERE id = $1');
+/** By the case fold of the unique index on usernames, which TypeORM's find options cannot say. */
+const USER_BY_USERNAME = new SqlStatement<UserRow>('user_by_username', `SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1)`);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,24 +29,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** On every authenticated request: a prepared statement, without TypeORM building the query each time. */
   async findById(id: string): Promise<User | null> {
     const [row] = await USER_BY_ID.rows(this.users.manager.connection, [id]);
-    if (!row) return null;
-    return this.users.create({
-      id: row.id,
-      email: row.email,
-      username: row.username,
-      passwordHash: row.password_hash,
-      fullName: row.full_name,
-      role: row.role,
-      isActive: row.is_active,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    });
+    return row ? userFromRow(row) : null;
   }
 
-  /** The account check of every authenticated request: two columns by primary key. */
   async findStatus(id: string): Promise<Pick<User, 'isActive' | 'role'> | null> {
     if (!UUID.test(id)) return null;
     const [row] = await USER_STATUS_BY_ID.rows(this.users.manager.connection, [id]);
@@ -69,9 +45,10 @@ export class UsersRepository {
   }
 
   /** The login identifier may be the email or the username (the original's docs show both). */
-  findByLogin(identifier: string): Promise<User | null> {
+  async findByLogin(identifier: string): Promise<User | null> {
     if (identifier.includes('@')) return this.findByEmail(identifier);
-    return this.users.createQueryBuilder('user').where('lower(user.username) = lower(:identifier)', { identifier }).getOne();
+    const [row] = await USER_BY_USERNAME.rows(this.users.manager.connection, [identifier]);
+    return row ? userFromRow(row) : null;
   }
 
   /** Relies on the unique indexes, not on a prior lookup, so concurrent registrations cannot both win. */
@@ -79,10 +56,7 @@ export class UsersRepository {
     try {
       return await this.users.save(this.users.create(user));
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        const constraint = (error.driverError as { constraint?: string }).constraint ?? '';
-        throw new DuplicateUserError(constraint.includes('username') ? 'username' : 'email');
-      }
+      if (isUniqueViolation(error)) throw new DuplicateUserError(violatedConstraint(error)?.includes('username') ? 'username' : 'email');
       throw error;
     }
   }

@@ -1,8 +1,9 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { ConflictError, NotFoundError, Page, UnauthorizedError, UnprocessableError } from '@app/bootstrap';
+import { ConflictError, NotFoundError, UnauthorizedError, UnprocessableError } from '@app/errors';
+import { Page } from '@app/http';
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../passwords/password-hasher';
-import { UserSessions } from '../sessions/user-sessions';
+import { UserSessions } from '../session-store/user-sessions';
 import { RegisterUserDto } from './dto/register-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { UpdateUserDto } from './dto/update-user.dto';

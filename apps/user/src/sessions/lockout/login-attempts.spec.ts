@@ -1,4 +1,4 @@
-import { AttemptRecord, beginAttempt, LockoutPolicy } from './login-attempts';
+import { AttemptRecord, beginAttempt, LockoutPolicy, uncountAttempt } from './login-attempts';
 
 const policy: LockoutPolicy = { maxFailures: 3, failureWindowMs: 60_000, lockoutMs: 10_000, maxLockoutMs: 25_000 };
 
@@ -23,5 +23,24 @@ describe('beginAttempt', () => {
 
   it('forgets failures older than the window', () => {
     expect(attempts([0, 1, 60_002, 60_003, 60_004])).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
+describe('uncountAttempt', () => {
+  it('takes back an unchecked attempt, so any number of them never locks', () => {
+    let record: AttemptRecord | undefined;
+    for (let now = 0; now < 10; now++) {
+      const result = beginAttempt(record, now, policy);
+      expect(result.lockedForMs).toBe(0);
+      record = uncountAttempt(result.record, now);
+    }
+    expect(record).toMatchObject({ failures: 0, lockedUntil: 0 });
+  });
+
+  it('keeps a lock already set, and counts real failures as before', () => {
+    const locked = beginAttempt({ failures: 2, since: 0, strikes: 0, lockedUntil: 0 }, 5, policy).record;
+    expect(uncountAttempt(locked, 5)).toEqual(locked);
+    const failed = beginAttempt(undefined, 0, policy).record;
+    expect(uncountAttempt(failed, 0).failures).toBe(0);
   });
 });

@@ -16,6 +16,11 @@ export abstract class LoginAttempts {
   abstract begin(key: string): Promise<number>;
   /** The password was right: failures, lockouts and their back-off are forgotten. */
   abstract succeeded(key: string): Promise<void>;
+  /**
+   * The attempt was counted but its password never checked (the hashing pool refused it, the client
+   * left): it is not a failure, so a login flood the service sheds does not lock its users out.
+   */
+  abstract notChecked(key: string): Promise<void>;
   abstract close(): Promise<void>;
 }
 
@@ -47,6 +52,16 @@ export function beginAttempt(record: AttemptRecord | undefined, now: number, pol
     since = now;
   }
   return { record: { failures, since, strikes, lockedUntil }, lockedForMs: 0 };
+}
+
+/**
+ * Takes back the failure `beginAttempt` counted for an attempt whose password was never checked. A
+ * lock already set stays (the attempt that set it may have been the unchecked one, or not: the
+ * cautious answer); otherwise the count drops by one.
+ */
+export function uncountAttempt(record: AttemptRecord, now: number): AttemptRecord {
+  if (record.lockedUntil > now || record.failures === 0) return record;
+  return { ...record, failures: record.failures - 1 };
 }
 
 /** How long a record is worth keeping: while locked or counting, then as long as the longest lockout, for the back-off. */

@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from '@app/bootstrap';
+import { TooManyRequestsError } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { LoginAttempts } from './login-attempts';
@@ -28,5 +28,10 @@ export class LoginLockout {
 
   succeeded(key: string): Promise<void> {
     return this.attempts.succeeded(key);
+  }
+
+  /** The attempt was admitted but its password never checked: it does not count as a failure. */
+  notChecked(key: string): Promise<void> {
+    return this.attempts.notChecked(key);
   }
 }

@@ -1,4 +1,4 @@
-import { AttemptRecord, beginAttempt, LockoutPolicy, LoginAttempts, recordTtlMs } from './login-attempts';
+import { AttemptRecord, beginAttempt, LockoutPolicy, LoginAttempts, recordTtlMs, uncountAttempt } from './login-attempts';
 
 /** Bounds the memory an attacker can fill by trying many different usernames. */
 const MAX_TRACKED = 100_000;
@@ -23,6 +23,11 @@ export class MemoryLoginAttempts extends LoginAttempts {
 
   async succeeded(key: string): Promise<void> {
     this.records.delete(key);
+  }
+
+  async notChecked(key: string): Promise<void> {
+    const entry = this.records.get(key);
+    if (entry) entry.record = uncountAttempt(entry.record, Date.now());
   }
 
   async close(): Promise<void> {

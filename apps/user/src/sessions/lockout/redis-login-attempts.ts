@@ -1,4 +1,4 @@
-import { UnavailableError } from '@app/bootstrap';
+import { UnavailableError } from '@app/errors';
 import Redis from 'ioredis';
 import { LockoutPolicy, LoginAttempts } from './login-attempts';
 
@@ -27,6 +27,17 @@ redis.call('PEXPIRE', KEYS[1], math.max(lockedUntil - now, windowMs) + maxLockou
 return 0
 `;
 
+/** `uncountAttempt` (login-attempts.ts) in one Lua script, on Redis's clock. */
+const UNCOUNT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local r = redis.call('HMGET', KEYS[1], 'failures', 'locked_until')
+local failures, lockedUntil = tonumber(r[1]) or 0, tonumber(r[2]) or 0
+if lockedUntil > now or failures == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'failures', failures - 1)
+return 1
+`;
+
 export class RedisLoginAttempts extends LoginAttempts {
   private readonly redis: Redis;
 
@@ -38,6 +49,7 @@ export class RedisLoginAttempts extends LoginAttempts {
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: true });
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('beginLoginAttempt', { numberOfKeys: 1, lua: BEGIN });
+    this.redis.defineCommand('uncountLoginAttempt', { numberOfKeys: 1, lua: UNCOUNT });
   }
 
   async connect(): Promise<void> {
@@ -46,12 +58,17 @@ export class RedisLoginAttempts extends LoginAttempts {
 
   begin(key: string): Promise<number> {
     const { maxFailures, failureWindowMs, lockoutMs, maxLockoutMs } = this.policy;
-    const script = (this.redis as unknown as { beginLoginAttempt(...args: (string | number)[]): Promise<number> }).beginLoginAttempt;
-    return this.call(() => script.call(this.redis, PREFIX + key, maxFailures, failureWindowMs, lockoutMs, maxLockoutMs));
+    const redis = this.redis as unknown as { beginLoginAttempt(...args: (string | number)[]): Promise<number> };
+    return this.call(() => redis.beginLoginAttempt(PREFIX + key, maxFailures, failureWindowMs, lockoutMs, maxLockoutMs));
   }
 
   succeeded(key: string): Promise<void> {
     return this.call(async () => void (await this.redis.del(PREFIX + key)));
+  }
+
+  notChecked(key: string): Promise<void> {
+    const redis = this.redis as unknown as { uncountLoginAttempt(key: string): Promise<number> };
+    return this.call(async () => void (await redis.uncountLoginAttempt(PREFIX + key)));
   }
 
   async close(): Promise<void> {

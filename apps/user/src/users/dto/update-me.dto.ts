@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length, MinLength, ValidateIf } from 'class-validator';
-import { FitsBcrypt } from '../../passwords/password-length';
+import { FitsBcrypt } from '../../password-policy/password-length';
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ example: 'Jane Q. Doe', maxLength: 200, nullable: true })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'full_name must be a string' })
   @Length(1, 200, { message: 'full_name must be 1 to 200 characters' })
   full_name?: string;

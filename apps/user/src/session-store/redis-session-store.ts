@@ -1,4 +1,4 @@
-import { UnavailableError } from '@app/bootstrap';
+import { UnavailableError } from '@app/errors';
 import Redis from 'ioredis';
 import { SessionStore } from './session-store';
 
@@ -35,7 +35,14 @@ export class RedisSessionStore extends SessionStore {
   }
 
   addMember(key: string, member: string, ttlSeconds: number): Promise<void> {
-    return this.call(async () => void (await this.redis.multi().sadd(PREFIX + key, member).expire(PREFIX + key, ttlSeconds).exec()));
+    return this.call(
+      async () =>
+        void (await this.redis
+          .multi()
+          .sadd(PREFIX + key, member)
+          .expire(PREFIX + key, ttlSeconds)
+          .exec()),
+    );
   }
 
   members(key: string): Promise<string[]> {

@@ -1,0 +1,4 @@
+import { describeMigrations } from '../../../test/support/migrations';
+import { userDatabase } from '../src/user-service';
+
+describeMigrations(userDatabase);
