@@ -10,7 +10,7 @@ import { usersAccountStatus } from './users/users-account-status';
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: paymentService.name, configs: paymentService.configs }),
-    MetricsModule.forService(paymentService.name, ['payments', 'service-calls']),
+    MetricsModule.forService(paymentService.name),
     DatabaseModule.forService(paymentDatabase),
     HealthModule,
     AuthModule.forRoot({ accountStatus: usersAccountStatus }),

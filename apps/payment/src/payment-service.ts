@@ -1,6 +1,8 @@
 import { authConfig } from '@app/auth';
 import { ServiceDefinition } from '@app/bootstrap';
 import { databaseConfig, ServiceDatabase } from '@app/db';
+import { SERVICES } from '@app/contracts';
+import { serviceCallsConfig } from '@app/service-client';
 import { paymentConfig } from './config/payment.config';
 import { CreatePayments1764190100000 } from './migrations/1764190100000-create-payments';
 import { PaymentEventsDeliveredIndex1796454758458 } from './migrations/1796454758458-payment-events-delivered-index';
@@ -17,11 +19,12 @@ export const paymentDatabase: ServiceDatabase = {
 
 export const paymentService: ServiceDefinition = {
   name: 'payment',
-  defaultPort: 3003,
-  configs: [authConfig, databaseConfig, paymentConfig],
+  defaultPort: SERVICES.payment.port,
+  configs: [authConfig, databaseConfig, serviceCallsConfig, paymentConfig],
   docs: {
-    prefix: 'payments',
+    prefix: SERVICES.payment.prefix,
     title: 'Payment service',
-    description: 'Simulated payments for orders: exact amounts, idempotent charges, at most one successful payment per order, and refunds the order service learns of.',
+    description:
+      'Simulated payments for orders: exact amounts, idempotent charges, at most one successful payment per order, and refunds the order service learns of.',
   },
 };

@@ -129,12 +129,20 @@ describe('payment service: charging and reading payments', () => {
 
     it.each(['KWD', 'BHD'])('refuses %s, a currency with 3 decimals that amounts in hundredths cannot hold', async (currency) => {
       const res = await pay(newPayer(), order({ amount: 1.5, currency })).expect(400);
-      expect(res.body.errors).toEqual([{ field: 'currency', messages: [`currency ${currency} has 3 decimals; only currencies with 0 or 2 decimals are accepted`] }]);
+      expect(res.body.errors).toEqual([
+        { field: 'currency', messages: [`currency ${currency} has 3 decimals; only currencies with 0 or 2 decimals are accepted`] },
+      ]);
     });
 
     it('rejects 1e309 sent as a raw JSON number literal', async () => {
       const raw = `{"order_id":"${randomUUID()}","amount":1e309,"payment_method":"test_success"}`;
-      const res = await svc.http.post('/payments').set(bearer(newPayer().token)).set(orderServiceHeader()).set('content-type', 'application/json').send(raw).expect(400);
+      const res = await svc.http
+        .post('/payments')
+        .set(bearer(newPayer().token))
+        .set(orderServiceHeader())
+        .set('content-type', 'application/json')
+        .send(raw)
+        .expect(400);
       expect(res.body.errors).toEqual([{ field: 'amount', messages: [AMOUNT_MESSAGE] }]);
     });
 
@@ -166,7 +174,12 @@ describe('payment service: charging and reading payments', () => {
 
     it('answers 401 without a bearer access token, on every endpoint', async () => {
       const id = randomUUID();
-      for (const req of [svc.http.post('/payments').send(order()), svc.http.get('/payments'), svc.http.get(`/payments/${id}`), svc.http.post(`/payments/${id}/refund`)]) {
+      for (const req of [
+        svc.http.post('/payments').send(order()),
+        svc.http.get('/payments'),
+        svc.http.get(`/payments/${id}`),
+        svc.http.post(`/payments/${id}/refund`),
+      ]) {
         const res = await req.expect(401);
         expect(res.body).toMatchObject({ statusCode: 401, code: 'AUTH.TOKEN_MISSING' });
       }

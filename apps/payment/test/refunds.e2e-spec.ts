@@ -31,7 +31,14 @@ describe('payment service: refunds and telling the order service', () => {
     orders = await startFakeOrderService();
     users = await startFakeUserService();
     db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, { ...db.env, ORDER_SERVICE_URL: orders.url, USER_SERVICE_URL: users.url, PAYMENT_EVENTS_POLL_MS: '100', PAYMENT_EVENTS_CLEANUP_INTERVAL_MS: '200', PAYMENT_EVENTS_RETENTION_HOURS: '1' });
+    svc = await startService(PaymentAppModule, paymentService, {
+      ...db.env,
+      ORDER_SERVICE_URL: orders.url,
+      USER_SERVICE_URL: users.url,
+      PAYMENT_EVENTS_POLL_MS: '100',
+      PAYMENT_EVENTS_CLEANUP_INTERVAL_MS: '200',
+      PAYMENT_EVENTS_RETENTION_HOURS: '1',
+    });
   });
 
   afterAll(async () => {
@@ -42,7 +49,14 @@ describe('payment service: refunds and telling the order service', () => {
   });
 
   const paid = async (payer: Payer, paymentMethod = 'test_success') =>
-    (await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).send({ order_id: randomUUID(), amount: 42.5, payment_method: paymentMethod }).expect(201)).body;
+    (
+      await svc.http
+        .post('/payments')
+        .set(bearer(payer.token))
+        .set(orderServiceHeader())
+        .send({ order_id: randomUUID(), amount: 42.5, payment_method: paymentMethod })
+        .expect(201)
+    ).body;
   const refund = (payer: Payer, id: string) => svc.http.post(`/payments/${id}/refund`).set(bearer(payer.token));
   const eventsOf = (paymentId: string) => db.query<EventRow>('SELECT * FROM payment_events WHERE payment_id = $1', [paymentId]);
   const delivered = (paymentId: string) => eventually(async () => (await eventsOf(paymentId)).find((e) => e.delivered_at !== null));
@@ -113,7 +127,9 @@ describe('payment service: refunds and telling the order service', () => {
       const res = await refund(payer, payment.id).expect(409);
       expect(res.body).toMatchObject({ code: 'ORDER.NOT_REFUNDABLE', details: { status: 'shipped' } });
       const asked = orders.refundRequests.filter((r) => r.orderId === payment.order_id);
-      expect(asked).toEqual([{ orderId: payment.order_id, body: { payment_id: payment.id, actor: 'owner' }, authorization: expect.stringMatching(/^Bearer /) }]);
+      expect(asked).toEqual([
+        { orderId: payment.order_id, body: { payment_id: payment.id, actor: 'owner' }, authorization: expect.stringMatching(/^Bearer /) },
+      ]);
       expect(verifyToken<ServiceTokenClaims>(asked[0].authorization!.slice(7))).toMatchObject({ sub: 'payment', typ: 'service' });
       const [row] = await db.query('SELECT status FROM payments WHERE id = $1', [payment.id]);
       expect(row).toEqual({ status: 'completed' });
@@ -139,7 +155,12 @@ describe('payment service: refunds and telling the order service', () => {
       const payer = newPayer();
       const payment = await paid(payer);
       await refund(payer, payment.id).expect(200);
-      const res = await svc.http.post('/payments').set(bearer(payer.token)).set(orderServiceHeader()).send({ order_id: payment.order_id, amount: 42.5, payment_method: 'test_success' }).expect(409);
+      const res = await svc.http
+        .post('/payments')
+        .set(bearer(payer.token))
+        .set(orderServiceHeader())
+        .send({ order_id: payment.order_id, amount: 42.5, payment_method: 'test_success' })
+        .expect(409);
       expect(res.body).toMatchObject({ code: 'PAYMENT.ORDER_ALREADY_PAID', details: { payment_id: payment.id } });
     });
   });
@@ -169,7 +190,7 @@ describe('payment service: refunds and telling the order service', () => {
       const payment = await paid(payer);
       const started = Date.now();
       await refund(payer, payment.id).expect(200);
-      await eventually(async () => orders.eventsFor(payment.order_id).length > 0, 'an order event', 2000);
+      await eventually(async () => orders.eventsFor(payment.order_id).length > 0, Boolean, { what: 'an order event', timeoutMs: 2000 });
       expect(Date.now() - started).toBeLessThan(2000);
     });
 
@@ -202,7 +223,9 @@ describe('payment service: refunds and telling the order service', () => {
       orders.answer(payment.order_id, 503, 503);
       await refund(payer, payment.id).expect(200);
       await eventually(async () => (await eventsOf(payment.id))[0]?.attempts === 2);
-      const [row] = await db.query<{ wait: number }>('SELECT EXTRACT(EPOCH FROM next_attempt_at - now()) AS wait FROM payment_events WHERE payment_id = $1', [payment.id]);
+      const [row] = await db.query<{ wait: number }>('SELECT EXTRACT(EPOCH FROM next_attempt_at - now()) AS wait FROM payment_events WHERE payment_id = $1', [
+        payment.id,
+      ]);
       expect(Number(row.wait)).toBeGreaterThan(1);
       expect(Number(row.wait)).toBeLessThanOrEqual(2);
       await delivered(payment.id);
@@ -210,7 +233,8 @@ describe('payment service: refunds and telling the order service', () => {
     });
 
     it('shows its backlog in /metrics: an undelivered event counts and ages until it is delivered', async () => {
-      const gauge = async (name: string) => Number(new RegExp(`^${name}\\{service="payment"\\} (\\S+)$`, 'm').exec((await svc.http.get('/metrics').expect(200)).text)?.[1]);
+      const gauge = async (name: string) =>
+        Number(new RegExp(`^${name}\\{service="payment"\\} (\\S+)$`, 'm').exec((await svc.http.get('/metrics').expect(200)).text)?.[1]);
       const payer = newPayer();
       const payment = await paid(payer);
       orders.answer(payment.order_id, 503, 503, 503);
@@ -221,7 +245,7 @@ describe('payment service: refunds and telling the order service', () => {
       expect(age).toBeGreaterThan(0);
       await eventually(async () => (await gauge('payment_outbox_oldest_undelivered_age_seconds')) > age);
       await delivered(payment.id);
-      await eventually(async () => (await gauge('payment_outbox_undelivered_events')) === 0, 'no undelivered events', 10_000);
+      await eventually(async () => (await gauge('payment_outbox_undelivered_events')) === 0, Boolean, { what: 'no undelivered events', timeoutMs: 10_000 });
       expect(await gauge('payment_outbox_oldest_undelivered_age_seconds')).toBe(0);
     });
 
@@ -233,7 +257,9 @@ describe('payment service: refunds and telling the order service', () => {
       await delivered(old.id);
       await delivered(recent.id);
       // Delivered two hours ago, past the one-hour retention; the waiting one is as old but undelivered.
-      await db.query(`UPDATE payment_events SET delivered_at = now() - interval '2 hours', created_at = now() - interval '2 hours' WHERE payment_id = $1`, [old.id]);
+      await db.query(`UPDATE payment_events SET delivered_at = now() - interval '2 hours', created_at = now() - interval '2 hours' WHERE payment_id = $1`, [
+        old.id,
+      ]);
       await db.query(`UPDATE payment_events SET created_at = now() - interval '2 hours' WHERE payment_id = $1`, [waiting.id]);
       await eventually(async () => (await eventsOf(old.id)).length === 0);
       expect(await eventsOf(recent.id)).toHaveLength(1);

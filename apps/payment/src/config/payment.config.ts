@@ -1,4 +1,5 @@
-import { envConfig } from '@app/bootstrap';
+import { envConfig } from '@app/config';
+import { localServiceUrl } from '@app/contracts';
 import { ConfigType } from '@nestjs/config';
 import { IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
 
@@ -11,7 +12,7 @@ class PaymentEnv {
   PAYMENT_DECLINE_RATE: number = 0.2;
 
   @Matches(URL, { message: 'ORDER_SERVICE_URL must be an http(s) URL' })
-  ORDER_SERVICE_URL: string = 'http://127.0.0.1:3002';
+  ORDER_SERVICE_URL: string = localServiceUrl('order');
 
   @IsInt({ message: 'ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
   @Min(50, { message: 'ORDER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
@@ -19,7 +20,7 @@ class PaymentEnv {
   ORDER_SERVICE_TIMEOUT_MS: number = 2000;
 
   @Matches(URL, { message: 'USER_SERVICE_URL must be an http(s) URL' })
-  USER_SERVICE_URL: string = 'http://127.0.0.1:3001';
+  USER_SERVICE_URL: string = localServiceUrl('user');
 
   @IsInt({ message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
   @Min(50, { message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })

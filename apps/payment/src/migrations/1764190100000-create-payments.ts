@@ -26,7 +26,9 @@ export class CreatePayments1764190100000 implements MigrationInterface {
       CONSTRAINT "PK_payments" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "payments_user_created_idx" ON "payments" ("user_id", "created_at" DESC)`);
     await queryRunner.query(`CREATE INDEX "payments_order_idx" ON "payments" ("order_id")`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "payments_user_idempotency_key" ON "payments" ("user_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "payments_user_idempotency_key" ON "payments" ("user_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`,
+    );
     // At most one successful payment per order, whatever the application does.
     await queryRunner.query(`CREATE UNIQUE INDEX "payments_order_paid_key" ON "payments" ("order_id") WHERE "status" IN ('completed', 'refunded')`);
     await queryRunner.query(`CREATE TABLE "payment_events" (

@@ -1,9 +1,8 @@
 import { AuthenticatedUser, ServiceTokens } from '@app/auth';
-import { DomainError, fromMinorUnits, NotFoundError, PaymentMethod, ServiceClient, ServiceUnreachableError, UnavailableError } from '@app/bootstrap';
+import { DomainError, NotFoundError, UnavailableError } from '@app/errors';
+import { fromMinorUnits, PaymentMethod } from '@app/money';
+import { ServiceClient, ServiceUnreachableError } from '@app/service-client';
 import type { OrderSchemas } from '@app/contracts';
-import { ServiceCallMetrics } from '@app/metrics';
-import { Inject, Injectable } from '@nestjs/common';
-import { paymentConfig, PaymentConfig } from '../config/payment.config';
 
 /** Who asks for a refund: the order's state machine allows the owner less than a merchant (admin). */
 export type RefundActor = 'owner' | 'admin';
@@ -21,27 +20,11 @@ export type OrderView = Pick<OrderSchemas['OrderResponse'], 'id' | 'status' | 's
 type ErrorReply = Partial<OrderSchemas['ErrorBody']>;
 
 /** The order service's internal routes: it decides whether an order may be paid or refunded. */
-@Injectable()
 export class OrderServiceClient {
-  private readonly http: ServiceClient;
-
   constructor(
-    @Inject(paymentConfig.KEY) config: PaymentConfig,
+    private readonly http: ServiceClient,
     private readonly tokens: ServiceTokens,
-    metrics: ServiceCallMetrics,
-  ) {
-    this.http = new ServiceClient(
-      {
-        target: 'order',
-        baseURL: config.ORDER_SERVICE_URL,
-        timeoutMs: config.ORDER_SERVICE_TIMEOUT_MS,
-        retries: 1,
-        breakerThreshold: 5,
-        breakerHalfOpenAfterMs: 5000,
-      },
-      metrics.register('order'),
-    );
-  }
+  ) {}
 
   /** Moves the order to `refunded` if this actor may refund it now; refuses (409) otherwise. */
   async authorizeRefund(orderId: string, paymentId: string, actor: RefundActor, requestId: string): Promise<void> {

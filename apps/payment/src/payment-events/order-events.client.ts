@@ -1,8 +1,5 @@
 import { ServiceTokens } from '@app/auth';
-import { ServiceClient } from '@app/bootstrap';
-import { ServiceCallMetrics } from '@app/metrics';
-import { Inject, Injectable } from '@nestjs/common';
-import { paymentConfig, PaymentConfig } from '../config/payment.config';
+import { ServiceClient } from '@app/service-client';
 import type { PaymentEvent } from './payment-event.entity';
 
 export interface PaymentEventMessage {
@@ -14,21 +11,11 @@ export interface PaymentEventMessage {
   occurred_at: string;
 }
 
-@Injectable()
 export class OrderEventsClient {
-  private readonly http: ServiceClient;
-
   constructor(
-    @Inject(paymentConfig.KEY) config: PaymentConfig,
+    private readonly http: ServiceClient,
     private readonly tokens: ServiceTokens,
-    metrics: ServiceCallMetrics,
-  ) {
-    // No retries here: an undelivered event stays in the outbox and the relay tries it again later.
-    this.http = new ServiceClient(
-      { target: 'order', baseURL: config.ORDER_SERVICE_URL, timeoutMs: config.ORDER_SERVICE_TIMEOUT_MS, retries: 0, breakerThreshold: 5, breakerHalfOpenAfterMs: 5000 },
-      metrics.register('order'),
-    );
-  }
+  ) {}
 
   /** The order service's HTTP status; throws ServiceUnreachableError when it cannot be reached or fails (5xx). */
   async send(event: PaymentEvent): Promise<number> {

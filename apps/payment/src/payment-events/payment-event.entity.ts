@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Payment } from '../payments/payment.entity';
 
 export const PAYMENT_EVENT_TYPES = ['payment.refunded'] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
@@ -23,10 +22,11 @@ export class PaymentEvent {
   @Column({ name: 'payment_id', type: 'uuid' })
   paymentId: string;
 
-  // Declared for the foreign key only; the relay never loads the payment.
-  @ManyToOne(() => Payment, { onDelete: 'NO ACTION' })
+  // Declared for the foreign key only; the relay never loads the payment. Named, not imported, so the
+  // outbox does not depend on the payments feature that writes it.
+  @ManyToOne('Payment', { onDelete: 'NO ACTION' })
   @JoinColumn({ name: 'payment_id', foreignKeyConstraintName: 'FK_payment_events_payment' })
-  payment?: Payment;
+  payment?: unknown;
 
   @Column({ name: 'order_id', type: 'uuid' })
   orderId: string;

@@ -1,5 +1,6 @@
 import { ServiceOnly } from '@app/auth';
-import { ApiErrors, uuidParam } from '@app/bootstrap';
+import { uuidParam } from '@app/http';
+import { ApiErrors } from '@app/openapi';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PaymentResponse } from './dto/payment.response';
@@ -16,7 +17,7 @@ export class InternalPaymentsController {
   @ApiOkResponse({ type: [PaymentResponse] })
   @ApiErrors(400)
   async listOrderPayments(@Param('orderId', uuidParam('orderId')) orderId: string): Promise<PaymentResponse[]> {
-    return (await this.payments.listForOrder(orderId)).map(PaymentResponse.from);
+    return (await this.payments.listForOrder(orderId)).map((item) => PaymentResponse.from(item));
   }
 
   @Post('payments/:id/refund')

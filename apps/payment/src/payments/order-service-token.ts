@@ -1,5 +1,5 @@
 import { verifyServiceToken } from '@app/auth';
-import { ForbiddenError } from '@app/bootstrap';
+import { ForbiddenError } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 

@@ -1,8 +1,9 @@
-import type { PaymentMetrics } from '@app/metrics';
+import type { PaymentMetrics } from './payment.metrics';
 import type { PaymentConfig } from '../config/payment.config';
 import { PaymentProcessor, SIMULATED_DECLINE_REASON } from './payment-processor';
 
-const metrics = { processorConfigured: jest.fn() } as unknown as PaymentMetrics;
+const processorConfigured = jest.fn();
+const metrics = { processorConfigured } as unknown as PaymentMetrics;
 const processor = (rate: number) => new PaymentProcessor({ PAYMENT_DECLINE_RATE: rate } as PaymentConfig, metrics);
 
 describe('PaymentProcessor', () => {
@@ -15,7 +16,7 @@ describe('PaymentProcessor', () => {
 
   it('publishes the configured rate as a metric', () => {
     processor(0.35);
-    expect(metrics.processorConfigured).toHaveBeenCalledWith(0.35, expect.arrayContaining(['credit_card', 'test_success']));
+    expect(processorConfigured).toHaveBeenCalledWith(0.35, expect.arrayContaining(['credit_card', 'test_success']));
   });
 
   it('declines the other methods at PAYMENT_DECLINE_RATE', () => {

@@ -1,5 +1,5 @@
-import { PAYMENT_METHODS, type PaymentMethod } from '@app/bootstrap';
-import { PaymentMetrics } from '@app/metrics';
+import { PAYMENT_METHODS, type PaymentMethod } from '@app/money';
+import { PaymentMetrics } from './payment.metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { paymentConfig, PaymentConfig } from '../config/payment.config';

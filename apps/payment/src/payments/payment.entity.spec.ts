@@ -1,4 +1,4 @@
-import { ConflictError } from '@app/bootstrap';
+import { ConflictError } from '@app/errors';
 import { Payment, PaymentStatus } from './payment.entity';
 
 const withStatus = (status: PaymentStatus) => Object.assign(new Payment(), { status });

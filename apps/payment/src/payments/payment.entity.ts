@@ -1,4 +1,5 @@
-import { ConflictError, type PaymentMethod } from '@app/bootstrap';
+import { ConflictError } from '@app/errors';
+import { type PaymentMethod } from '@app/money';
 import { BIGINT_AS_NUMBER } from '@app/db';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 

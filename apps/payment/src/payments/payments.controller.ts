@@ -1,5 +1,6 @@
 import { Authenticated, AuthenticatedUser, CurrentUser, ON_BEHALF_HEADER } from '@app/auth';
-import { ApiErrors, IdempotencyKey, RequestId, uuidParam } from '@app/bootstrap';
+import { IdempotencyKey, RequestId, uuidParam } from '@app/http';
+import { ApiErrors } from '@app/openapi';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -66,7 +67,7 @@ export class PaymentsController {
   ): Promise<PaymentResponse[]> {
     const page = await this.payments.list(caller, query);
     reply.header('x-total-count', String(page.total));
-    return page.items.map(PaymentResponse.from);
+    return page.items.map((item) => PaymentResponse.from(item));
   }
 
   @Get(':id')
@@ -87,7 +88,11 @@ export class PaymentsController {
   })
   @ApiOkResponse({ type: PaymentResponse, description: 'The payment, now refunded' })
   @ApiErrors(400, 404, 409, 503)
-  async refundPayment(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @RequestId() requestId: string): Promise<PaymentResponse> {
+  async refundPayment(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @RequestId() requestId: string,
+  ): Promise<PaymentResponse> {
     return PaymentResponse.from(await this.payments.refund(caller, id, requestId));
   }
 }

@@ -1,24 +1,32 @@
-import { Page, type PaymentMethod } from '@app/bootstrap';
-import { PreparedStatement } from '@app/db';
+import { Page } from '@app/http';
+import { SqlStatement } from '@app/db';
 import { currentTraceparent } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { PaymentEvent } from '../payment-events/payment-event.entity';
-import { Payment, PaymentStatus, REFUNDABLE_STATUS, SUCCESSFUL_STATUSES } from './payment.entity';
+import { Payment, REFUNDABLE_STATUS, SUCCESSFUL_STATUSES } from './payment.entity';
+import { paymentFromRow, PaymentRow } from './payment.rows';
 
 export type NewPayment = Pick<
   Payment,
   'orderId' | 'userId' | 'amountMinor' | 'currency' | 'paymentMethod' | 'status' | 'transactionId' | 'failureReason' | 'idempotencyKey' | 'requestFingerprint'
 >;
 
-const PAYMENT_INSERT = new PreparedStatement<PaymentRow>(
+/** Hot path: the charge. */
+const PAYMENT_INSERT = new SqlStatement<PaymentRow>(
   'payment_insert',
   `INSERT INTO payments (order_id, user_id, amount_minor, currency, payment_method, status, transaction_id, failure_reason, idempotency_key, request_fingerprint)
    SELECT $1::uuid, $2::uuid, $3::bigint, $4, $5, $6, $7, $8, $9, $10
    WHERE NOT EXISTS (SELECT 1 FROM payments WHERE order_id = $1::uuid AND status IN ('completed', 'refunded'))
    ON CONFLICT DO NOTHING
    RETURNING *`,
+);
+
+/** Of concurrent refunds only one matches the row. */
+const PAYMENT_REFUND = new SqlStatement<PaymentRow>(
+  'payment_refund',
+  `UPDATE payments SET status = 'refunded', refunded_at = now(), updated_at = now() WHERE id = $1 AND status = $2 RETURNING *`,
 );
 
 @Injectable()
@@ -63,7 +71,7 @@ export class PaymentsRepository {
       payment.idempotencyKey,
       payment.requestFingerprint,
     ]);
-    return row ? this.fromRow(row) : null;
+    return row ? paymentFromRow(row) : null;
   }
 
   async listForUser(userId: string, orderId: string | undefined, offset: number, limit: number): Promise<Page<Payment>> {
@@ -82,14 +90,9 @@ export class PaymentsRepository {
    */
   refund(id: string): Promise<Payment | null> {
     return this.payments.manager.transaction(async (manager) => {
-      const { affected } = await manager
-        .createQueryBuilder()
-        .update(Payment)
-        .set({ status: 'refunded', refundedAt: () => 'now()' })
-        .where({ id, status: REFUNDABLE_STATUS })
-        .execute();
-      if (!affected) return null;
-      const payment = await manager.findOneByOrFail(Payment, { id });
+      const [row] = await PAYMENT_REFUND.rows(manager, [id, REFUNDABLE_STATUS]);
+      if (!row) return null;
+      const payment = paymentFromRow(row);
       await manager.insert(PaymentEvent, {
         type: 'payment.refunded',
         paymentId: payment.id,
@@ -100,40 +103,4 @@ export class PaymentsRepository {
       return payment;
     });
   }
-
-  private fromRow(row: PaymentRow): Payment {
-    return this.payments.create({
-      id: row.id,
-      orderId: row.order_id,
-      userId: row.user_id,
-      amountMinor: Number(row.amount_minor),
-      currency: row.currency,
-      paymentMethod: row.payment_method,
-      status: row.status,
-      transactionId: row.transaction_id,
-      failureReason: row.failure_reason,
-      idempotencyKey: row.idempotency_key,
-      requestFingerprint: row.request_fingerprint,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      refundedAt: row.refunded_at,
-    });
-  }
-}
-
-interface PaymentRow {
-  id: string;
-  order_id: string;
-  user_id: string;
-  amount_minor: string;
-  currency: string;
-  payment_method: PaymentMethod;
-  status: PaymentStatus;
-  transaction_id: string | null;
-  failure_reason: string | null;
-  idempotency_key: string | null;
-  request_fingerprint: string | null;
-  created_at: Date;
-  updated_at: Date;
-  refunded_at: Date | null;
 }

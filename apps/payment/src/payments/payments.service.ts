@@ -1,6 +1,8 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { assertFitsCurrency, ConflictError, fingerprint, NotFoundError, Page, UnavailableError, UnprocessableError } from '@app/bootstrap';
-import { PaymentMetrics } from '@app/metrics';
+import { ConflictError, NotFoundError, UnavailableError, UnprocessableError } from '@app/errors';
+import { fingerprint, Page } from '@app/http';
+import { assertFitsCurrency } from '@app/money';
+import { PaymentMetrics } from './payment.metrics';
 import { Injectable } from '@nestjs/common';
 import { OrderServiceClient } from '../order-service/order-service.client';
 import { PaymentEventsRelay } from '../payment-events/payment-events.relay';
@@ -57,7 +59,9 @@ export class PaymentsService {
     );
     const payment = order.payment_id ? await this.payments.findById(order.payment_id) : null;
     if (!payment) {
-      throw new UnavailableError('PAYMENT.NOT_MADE', order.status_reason ?? `The order is ${order.status} and no payment was recorded; try again shortly`, { order_status: order.status });
+      throw new UnavailableError('PAYMENT.NOT_MADE', order.status_reason ?? `The order is ${order.status} and no payment was recorded; try again shortly`, {
+        order_status: order.status,
+      });
     }
     return payment;
   }

@@ -40,7 +40,15 @@ export async function startFakeOrderService(): Promise<FakeOrderService> {
         refundRequests.push({ orderId, body: body as unknown as { payment_id: string; actor: string }, authorization: req.headers.authorization });
         const orderStatus = refused.get(orderId);
         const [status, answer] = orderStatus
-          ? [409, { statusCode: 409, code: 'ORDER.NOT_REFUNDABLE', message: `The order is ${orderStatus}: after shipment only the merchant can refund it`, details: { status: orderStatus } }]
+          ? [
+              409,
+              {
+                statusCode: 409,
+                code: 'ORDER.NOT_REFUNDABLE',
+                message: `The order is ${orderStatus}: after shipment only the merchant can refund it`,
+                details: { status: orderStatus },
+              },
+            ]
           : [200, { id: orderId, status: 'refunded' }];
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });

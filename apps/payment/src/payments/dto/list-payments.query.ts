@@ -1,4 +1,4 @@
-import { PageQuery } from '@app/bootstrap';
+import { PageQuery } from '@app/http';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 

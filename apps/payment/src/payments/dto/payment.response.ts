@@ -1,4 +1,4 @@
-import { ApiMoneyProperty, fromMinorUnits, PAYMENT_METHODS, type PaymentMethod } from '@app/bootstrap';
+import { ApiMoneyProperty, fromMinorUnits, PAYMENT_METHODS, type PaymentMethod } from '@app/money';
 import { ApiProperty } from '@nestjs/swagger';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../payment.entity';
 

@@ -1,0 +1,4 @@
+import { describeMigrations } from '../../../test/support/migrations';
+import { paymentDatabase } from '../src/payment-service';
+
+describeMigrations(paymentDatabase);
