@@ -3,6 +3,7 @@ import { ServiceCoreModule } from '@app/bootstrap';
 import { DatabaseModule, HealthModule } from '@app/db';
 import { MetricsModule } from '@app/metrics';
 import { Module } from '@nestjs/common';
+import { CatalogModule } from './catalog/catalog.module';
 import { ClientsModule } from './clients/clients.module';
 import { orderDatabase, orderService } from './order-service';
 import { OrdersModule } from './orders/orders.module';
@@ -11,10 +12,11 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: orderService.name, configs: orderService.configs }),
-    MetricsModule.forService(orderService.name, ['orders', 'service-calls']),
+    MetricsModule.forService(orderService.name),
     DatabaseModule.forService(orderDatabase),
     HealthModule,
     AuthModule.forRoot({ accountStatus: { imports: [ClientsModule], inject: [RemoteAccountStatus], useFactory: (accounts: RemoteAccountStatus) => accounts } }),
+    CatalogModule,
     OrdersModule,
     ReconciliationModule,
   ],

@@ -2,17 +2,9 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../../../test/support/accounts';
 import { ADMIN, CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
+import { eventually } from '../../../test/support/eventually';
 
 const ITEMS = [{ product_name: 'Mechanical keyboard', quantity: 3, unit_price: 19.99 }];
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('order service: checkout across the three services', () => {
   let system: CheckoutSystem;
@@ -67,13 +59,13 @@ describe('order service: checkout across the three services', () => {
             { name: 'Pen', quantity: 10, price: '0.10' },
             { name: 'Ink', quantity: 1, price: 0.2 },
           ],
-          currency: 'eur',
+          currency: 'usd',
           payment_method: 'test_success',
         })
         .expect(201);
       expect(res.body).toMatchObject({
         total_amount: 1.2,
-        currency: 'EUR',
+        currency: 'USD',
         items: [
           { product_name: 'Pen', unit_price: 0.1, line_total: 1 },
           { product_name: 'Ink', line_total: 0.2 },
@@ -81,14 +73,17 @@ describe('order service: checkout across the three services', () => {
       });
     });
 
-    it('refuses an item priced 19.99 JPY with 422, and places a whole-yen order', async () => {
-      const items = [{ product_name: 'Tea', quantity: 2, unit_price: 19.99 }];
+    it('prices a yen product in whole yen, and names its price in yen when the client expected 19.99', async () => {
+      const items = [{ sku: 'TEA-JP', quantity: 2, unit_price: 19.99 }];
       const res = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items, currency: 'JPY', payment_method: 'test_success' }).expect(422);
-      expect(res.body).toMatchObject({ code: 'MONEY.TOO_MANY_DECIMALS', message: 'items.0.unit_price must have at most 0 decimals in JPY' });
+      expect(res.body).toMatchObject({
+        code: 'ORDER.PRICE_CHANGED',
+        message: 'The price changed: Matcha now costs 1999 JPY. Send the order again with the current price',
+      });
       const whole = await orders
         .post('/orders')
         .set(bearer(jane.accessToken))
-        .send({ items: [{ product_name: 'Tea', quantity: 2, unit_price: 1999 }], currency: 'JPY', payment_method: 'test_success' })
+        .send({ items: [{ sku: 'TEA-JP', quantity: 2 }], payment_method: 'test_success' })
         .expect(201);
       expect(whole.body).toMatchObject({ status: 'confirmed', total_amount: 3998, currency: 'JPY' });
     });
@@ -108,7 +103,7 @@ describe('order service: checkout across the three services', () => {
       const res = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, total_amount: 59.970000000000006 }).expect(400);
       expect(res.body.errors[0].field).toBe('total_amount');
       const mismatch = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, total_amount: 60 }).expect(422);
-      expect(mismatch.body).toMatchObject({ code: 'ORDER.TOTAL_MISMATCH', message: 'total_amount does not match the items: the total is 59.97' });
+      expect(mismatch.body).toMatchObject({ code: 'ORDER.TOTAL_MISMATCH', message: 'total_amount does not match the items: the total is 59.97 USD' });
     });
 
     it.each([
@@ -143,7 +138,17 @@ describe('order service: checkout across the three services', () => {
         'items.0.unit_price',
         'items.0.unit_price must be a number greater than 0 and at most 1000000 with at most 2 decimals',
       ],
-      [{ items: [{ quantity: 1, unit_price: 1 }] }, 'items.0.product_name', 'items.0.product_name must be a string (or send name)'],
+      [
+        { items: [{ quantity: 1, unit_price: 1 }] },
+        'items.0.product_id',
+        'items.0.product_id must be a UUID (an item names its product by product_id, sku or product_name)',
+      ],
+      [
+        { items: [{ product_id: 'keyboard', quantity: 1 }] },
+        'items.0.product_id',
+        'items.0.product_id must be a UUID (an item names its product by product_id, sku or product_name)',
+      ],
+      [{ items: [{ sku: '', quantity: 1 }] }, 'items.0.sku', 'items.0.sku must be 1 to 64 characters'],
       [{ items: [{ product_name: '', quantity: 1, unit_price: 1 }] }, 'items.0.product_name', 'items.0.product_name must be 1 to 200 characters'],
       [{ items: ITEMS, currency: 'XYZ' }, 'currency', 'currency must be an ISO 4217 code such as USD or EUR'],
       [
@@ -392,7 +397,7 @@ describe('order service: checkout across the three services', () => {
       );
       expect(refunds.filter((r) => r.status === 200)).toHaveLength(1);
       expect(refunds.filter((r) => r.status === 409)).toHaveLength(19);
-      const order = await waitFor(
+      const order = await eventually(
         async () => (await orders.get(`/orders/${placed.body.id}`).set(bearer(jane.accessToken))).body,
         (o) => o.status === 'refunded',
       );
@@ -427,6 +432,9 @@ describe('order service: checkout across the three services', () => {
         '/orders',
         '/orders/health',
         '/orders/health/live',
+        '/orders/products',
+        '/orders/products/{id}',
+        '/orders/products/{id}/restock',
         '/orders/{id}',
         '/orders/{id}/pay',
         '/orders/{id}/status',

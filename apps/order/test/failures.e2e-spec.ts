@@ -17,7 +17,10 @@ describe('order service when the services it calls fail', () => {
     let account: Account;
 
     beforeAll(async () => {
-      system = await startCheckoutSystem({ withPayment: false, orderEnv: { PAYMENT_SERVICE_TIMEOUT_MS: '500', SERVICE_CALL_RETRIES: '1', BREAKER_HALF_OPEN_AFTER_MS: '200' } });
+      system = await startCheckoutSystem({
+        withPayment: false,
+        orderEnv: { PAYMENT_SERVICE_TIMEOUT_MS: '500', SERVICE_CALL_RETRIES: '1', BREAKER_HALF_OPEN_AFTER_MS: '200' },
+      });
       account = await registerAndLogin(request(system.user.url));
     });
 
@@ -26,13 +29,18 @@ describe('order service when the services it calls fail', () => {
     });
 
     it('keeps the order pending and says so, then pays it exactly once through /pay once the service is back', async () => {
-      const placed = await system.order.http.post('/orders').set(bearer(account.accessToken)).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
+      const placed = await system.order.http
+        .post('/orders')
+        .set(bearer(account.accessToken))
+        .send({ items: ITEMS, payment_method: 'test_success' })
+        .expect(201);
       expect(placed.body).toMatchObject({ status: 'pending', payment_id: null, status_reason: expect.stringMatching(/payment service could not be reached/) });
       const stored = await system.databases.order.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [placed.body.id]);
       expect(stored).toEqual([{ status: 'pending' }]);
 
+      // The failed charge (two attempts) is below the breaker's threshold: /pay calls the service at once.
+      expect((await system.order.http.get('/metrics').expect(200)).text).toMatch(/circuit_breaker_state\{target="payment"[^}]*\} 0\n/);
       await system.startPayment();
-      await new Promise((r) => setTimeout(r, 300));
       const paid = await system.order.http.post(`/orders/${placed.body.id}/pay`).set(bearer(account.accessToken)).send({}).expect(200);
       expect(paid.body).toMatchObject({ status: 'confirmed', status_reason: null, payment_id: expect.any(String) });
       await system.order.http.post(`/orders/${placed.body.id}/pay`).set(bearer(account.accessToken)).send({}).expect(409);
@@ -75,7 +83,11 @@ describe('order service when the services it calls fail', () => {
       const reasons = [];
       for (let i = 0; i < 5; i++) {
         const res = await order.http.post('/orders').set(bearer(account.accessToken)).set('Idempotency-Key', `down-${i}`).send({ items: ITEMS }).expect(503);
-        expect(res.body).toMatchObject({ statusCode: 503, code: 'USER_SERVICE.UNAVAILABLE', message: 'The user service is unavailable, so your account could not be checked; try again shortly' });
+        expect(res.body).toMatchObject({
+          statusCode: 503,
+          code: 'USER_SERVICE.UNAVAILABLE',
+          message: 'The user service is unavailable, so your account could not be checked; try again shortly',
+        });
         reasons.push(res.body.details.reason);
       }
       expect(reasons.slice(0, 3)).toEqual(['network', 'network', 'network']);
@@ -98,7 +110,10 @@ describe('order service when the services it calls fail', () => {
         res.on('close', () => clearTimeout(timer));
       });
       await new Promise<void>((resolve) => slow.listen(port, '127.0.0.1', resolve));
-      system = await startCheckoutSystem({ withPayment: false, orderEnv: { PAYMENT_SERVICE_URL: `http://127.0.0.1:${port}`, PAYMENT_SERVICE_TIMEOUT_MS: '400', SERVICE_CALL_RETRIES: '0' } });
+      system = await startCheckoutSystem({
+        withPayment: false,
+        orderEnv: { PAYMENT_SERVICE_URL: `http://127.0.0.1:${port}`, PAYMENT_SERVICE_TIMEOUT_MS: '400', SERVICE_CALL_RETRIES: '0' },
+      });
       account = await registerAndLogin(request(system.user.url));
       orders = system.order.http;
     });

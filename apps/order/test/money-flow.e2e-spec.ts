@@ -6,18 +6,10 @@ import { Account, bearer, registerAndLogin } from '../../../test/support/account
 import { ADMIN, CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
 import { freePort } from '../../../test/support/spawned-service';
 import { signServiceToken } from '../../../test/support/tokens';
+import { eventually } from '../../../test/support/eventually';
 
-const ITEMS = [{ product_name: 'Desk', quantity: 3, unit_price: 19.99 }];
+const ITEMS = [{ product_name: 'Mechanical keyboard', quantity: 3, unit_price: 19.99 }];
 const TOTAL = 59.97;
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The HTTP edge between the order service and the payment service. `lose` passes a charge to the
@@ -151,9 +143,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(jane.accessToken)).expect(200);
       expect(
         (
-          await waitFor(
+          await eventually(
             () => orderOf(jane, placed.id),
             (o) => o.status === 'refunded',
+            { timeoutMs: 15_000 },
           )
         ).status,
       ).toBe('refunded');
@@ -164,9 +157,10 @@ describe('money flow between orders and payments (issue 11)', () => {
     const refundedOrder = async (headers: Record<string, string> = {}) => {
       const placed = await place(jane, 'test_success', headers);
       await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(jane.accessToken)).expect(200);
-      await waitFor(
+      await eventually(
         () => orderOf(jane, placed.id),
         (o) => o.status === 'refunded',
+        { timeoutMs: 15_000 },
       );
       return placed;
     };
@@ -188,9 +182,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       expect(retried.body.status).not.toBe('confirmed');
       expect(
         (
-          await waitFor(
+          await eventually(
             () => orderOf(jane, placed.id),
             (o) => o.status !== 'pending',
+            { timeoutMs: 15_000 },
           )
         ).status,
       ).toBe('cancelled');
@@ -231,9 +226,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       expect(placed).toMatchObject({ status: 'pending', payment_id: null });
       const [payment] = await paymentsOf(jane, placed.id);
       expect(payment).toMatchObject({ status: 'completed', amount: TOTAL });
-      const order = await waitFor(
+      const order = await eventually(
         () => orderOf(jane, placed.id),
         (o) => o.status !== 'pending',
+        { timeoutMs: 15_000 },
       );
       expect(order).toMatchObject({ status: 'confirmed', payment_id: payment.id, status_reason: null });
     });
@@ -243,9 +239,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       const placed = await place(jane);
       edge.mode = 'pass';
       await orders.patch(`/orders/${placed.id}/status`).set(bearer(jane.accessToken)).send({ status: 'cancelled' }).expect(200);
-      const after = await waitFor(
+      const after = await eventually(
         () => paymentsOf(jane, placed.id),
         (list) => list[0]?.status === 'refunded',
+        { timeoutMs: 15_000 },
       );
       expect(after.map((p) => p.status)).toEqual(['refunded']);
       expect((await orderOf(jane, placed.id)).status).toBe('cancelled');
@@ -257,9 +254,10 @@ describe('money flow between orders and payments (issue 11)', () => {
       edge.mode = 'pass';
       // The request that placed it died before it could say why the order is pending.
       await system.databases.order.query('UPDATE orders SET status_reason = NULL WHERE id = $1', [placed.id]);
-      const order = await waitFor(
+      const order = await eventually(
         () => orderOf(jane, placed.id),
         (o) => o.status_reason !== null,
+        { timeoutMs: 15_000 },
       );
       expect(order).toMatchObject({ status: 'pending', status_reason: expect.stringMatching(/no payment/i) });
       expect(await paymentsOf(jane, placed.id)).toEqual([]);
@@ -277,13 +275,14 @@ describe('money flow between orders and payments (issue 11)', () => {
       const before = await deliveredToOrders();
       await payments.post(`/payments/${placed.payment_id}/refund`).set(bearer(adminToken)).expect(200);
       // The order service allowed the refund and then received its event: nothing else will tell it.
-      await waitFor(deliveredToOrders, (calls) => calls >= before + 2);
+      await eventually(deliveredToOrders, (calls) => calls >= before + 2, { timeoutMs: 15_000 });
       // An order row that lost the refund (restored from before it, say), in the order service's own database.
       await system.databases.order.query("UPDATE orders SET status = 'delivered', status_reason = NULL WHERE id = $1", [placed.id]);
       expect((await orderOf(jane, placed.id)).status).toBe('delivered');
-      const order = await waitFor(
+      const order = await eventually(
         () => orderOf(jane, placed.id),
         (o) => o.status === 'refunded',
+        { timeoutMs: 15_000 },
       );
       expect(order.status).toBe('refunded');
     });

@@ -1,21 +1,19 @@
 import { RemoteAccountStatus, ServiceTokens } from '@app/auth';
-import { ServiceClient } from '@app/bootstrap';
-import { ServiceCallMetrics } from '@app/metrics';
+import { ServiceClientModule, ServiceClients } from '@app/service-client';
 import { Module } from '@nestjs/common';
 import { orderConfig, OrderConfig } from '../config/order.config';
 import { PaymentsClient } from './payments.client';
 import { UsersClient } from './users.client';
 
-const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES, breakerThreshold: config.BREAKER_THRESHOLD, breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS });
-
 @Module({
+  imports: [ServiceClientModule],
   providers: [
     {
       provide: RemoteAccountStatus,
-      inject: [orderConfig.KEY, ServiceCallMetrics, ServiceTokens],
-      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics, serviceTokens: ServiceTokens) =>
+      inject: [orderConfig.KEY, ServiceClients, ServiceTokens],
+      useFactory: (config: OrderConfig, clients: ServiceClients, serviceTokens: ServiceTokens) =>
         new RemoteAccountStatus(
-          new ServiceClient({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS, ...breaker(config) }, metrics.register('user')),
+          clients.create({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS }),
           serviceTokens,
           'order',
         ),
@@ -23,13 +21,10 @@ const breaker = (config: OrderConfig) => ({ retries: config.SERVICE_CALL_RETRIES
     { provide: UsersClient, inject: [RemoteAccountStatus], useFactory: (accounts: RemoteAccountStatus) => new UsersClient(accounts) },
     {
       provide: PaymentsClient,
-      inject: [orderConfig.KEY, ServiceCallMetrics, ServiceTokens],
-      useFactory: (config: OrderConfig, metrics: ServiceCallMetrics, serviceTokens: ServiceTokens) =>
+      inject: [orderConfig.KEY, ServiceClients, ServiceTokens],
+      useFactory: (config: OrderConfig, clients: ServiceClients, serviceTokens: ServiceTokens) =>
         new PaymentsClient(
-          new ServiceClient(
-            { target: 'payment', baseURL: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_SERVICE_TIMEOUT_MS, ...breaker(config) },
-            metrics.register('payment'),
-          ),
+          clients.create({ target: 'payment', baseURL: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_SERVICE_TIMEOUT_MS }),
           serviceTokens,
         ),
     },

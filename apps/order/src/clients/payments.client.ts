@@ -1,7 +1,18 @@
 import { ON_BEHALF_HEADER, type AuthenticatedUser, ServiceTokens } from '@app/auth';
-import { DomainError, fromMinorUnits, ServiceClient, toMinorUnits } from '@app/bootstrap';
+import { DomainError } from '@app/errors';
+import { fromMinorUnits, toMinorUnits } from '@app/money';
+import { ServiceClient } from '@app/service-client';
 import { HttpStatus } from '@nestjs/common';
-import type { Order } from '../orders/order.entity';
+
+/** What a charge needs of an order (the order entity is one). */
+export interface ChargeableOrder {
+  id: string;
+  totalMinor: number;
+  currency: string;
+  paymentMethod: string;
+  /** The idempotency key of this payment attempt: the same key never charges twice. */
+  paymentKey: string;
+}
 
 /** A payment as the payment service shows it. */
 export interface PaymentView {
@@ -24,8 +35,10 @@ export class PaymentRejectedError extends DomainError {
 }
 
 /** A completed, unrefunded payment of exactly this order's total and currency: the only one that confirms it. */
-export function paysExactly(payment: PaymentView, order: Pick<Order, 'id' | 'totalMinor' | 'currency'>): boolean {
-  return payment.status === 'completed' && payment.order_id === order.id && toMinorUnits(payment.amount) === order.totalMinor && payment.currency === order.currency;
+export function paysExactly(payment: PaymentView, order: Pick<ChargeableOrder, 'id' | 'totalMinor' | 'currency'>): boolean {
+  return (
+    payment.status === 'completed' && payment.order_id === order.id && toMinorUnits(payment.amount) === order.totalMinor && payment.currency === order.currency
+  );
 }
 
 /**
@@ -39,7 +52,12 @@ export class PaymentsClient {
     private readonly serviceTokens: ServiceTokens,
   ) {}
 
-  async charge(order: Order, caller: AuthenticatedUser, requestId: string): Promise<ChargeReply> {
+  /** How long a charge may still be in flight: every attempt timing out, plus a margin. */
+  get chargeWindowMs(): number {
+    return this.client.longestCallMs + 1000;
+  }
+
+  async charge(order: ChargeableOrder, caller: AuthenticatedUser, requestId: string): Promise<ChargeReply> {
     const response = await this.client.request<PaymentView & { code?: string; details?: { payment_id?: string }; message?: string }>({
       method: 'POST',
       url: '/payments',

@@ -1,5 +1,5 @@
 import { AccountStatus, type AuthenticatedUser } from '@app/auth';
-import { UnauthorizedError } from '@app/bootstrap';
+import { UnauthorizedError } from '@app/errors';
 
 /** Whether the caller still exists and is active: the same single-flight check as the JwtAuthGuard's. */
 export class UsersClient {

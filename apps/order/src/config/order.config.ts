@@ -1,15 +1,32 @@
-import { envConfig } from '@app/bootstrap';
-import { ConfigType } from '@nestjs/config';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { ConfigError, validateEnv } from '@app/config';
+import { localServiceUrl } from '@app/contracts';
+import { ConfigType, registerAs } from '@nestjs/config';
+import { join } from 'node:path';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const URL = /^https?:\/\/\S+$/;
 
+export const CATALOG_SEEDS = ['demo', 'none'] as const;
+
 class OrderEnv {
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** `demo` fills an empty catalog with the demo products on start; the default outside production. */
+  @IsOptional()
+  @IsIn(CATALOG_SEEDS, { message: `CATALOG_SEED must be one of ${CATALOG_SEEDS.join(', ')}` })
+  CATALOG_SEED?: (typeof CATALOG_SEEDS)[number];
+
+  /** The products CATALOG_SEED=demo adds (a JSON array of products as `POST /orders/products` takes them); the bundled demo catalog by default. */
+  @IsString({ message: 'CATALOG_SEED_FILE must be a path' })
+  CATALOG_SEED_FILE: string = join(__dirname, '..', 'catalog', 'demo-catalog.json');
+
   @Matches(URL, { message: 'USER_SERVICE_URL must be an http(s) URL' })
-  USER_SERVICE_URL: string = 'http://127.0.0.1:3001';
+  USER_SERVICE_URL: string = localServiceUrl('user');
 
   @Matches(URL, { message: 'PAYMENT_SERVICE_URL must be an http(s) URL' })
-  PAYMENT_SERVICE_URL: string = 'http://127.0.0.1:3003';
+  PAYMENT_SERVICE_URL: string = localServiceUrl('payment');
 
   @IsInt({ message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
   @Min(50, { message: 'USER_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
@@ -20,21 +37,6 @@ class OrderEnv {
   @Min(50, { message: 'PAYMENT_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
   @Max(60000, { message: 'PAYMENT_SERVICE_TIMEOUT_MS must be an integer between 50 and 60000' })
   PAYMENT_SERVICE_TIMEOUT_MS: number = 3000;
-
-  @IsInt({ message: 'SERVICE_CALL_RETRIES must be an integer between 0 and 5' })
-  @Min(0, { message: 'SERVICE_CALL_RETRIES must be an integer between 0 and 5' })
-  @Max(5, { message: 'SERVICE_CALL_RETRIES must be an integer between 0 and 5' })
-  SERVICE_CALL_RETRIES: number = 2;
-
-  @IsInt({ message: 'BREAKER_THRESHOLD must be an integer between 1 and 100' })
-  @Min(1, { message: 'BREAKER_THRESHOLD must be an integer between 1 and 100' })
-  @Max(100, { message: 'BREAKER_THRESHOLD must be an integer between 1 and 100' })
-  BREAKER_THRESHOLD: number = 5;
-
-  @IsInt({ message: 'BREAKER_HALF_OPEN_AFTER_MS must be an integer between 100 and 600000' })
-  @Min(100, { message: 'BREAKER_HALF_OPEN_AFTER_MS must be an integer between 100 and 600000' })
-  @Max(600000, { message: 'BREAKER_HALF_OPEN_AFTER_MS must be an integer between 100 and 600000' })
-  BREAKER_HALF_OPEN_AFTER_MS: number = 5000;
 
   @IsInt({ message: 'RECONCILE_INTERVAL_MS must be an integer between 100 and 3600000' })
   @Min(100, { message: 'RECONCILE_INTERVAL_MS must be an integer between 100 and 3600000' })
@@ -54,10 +56,12 @@ class OrderEnv {
   RECONCILE_REVERIFY_AFTER_MS: number = 86_400_000;
 }
 
-export const orderConfig = envConfig('order', OrderEnv);
+export const orderConfig = registerAs('order', () => {
+  const env = validateEnv(OrderEnv);
+  const production = env.NODE_ENV === 'production';
+  if (production && env.CATALOG_SEED === 'demo') {
+    throw new ConfigError('Invalid configuration: CATALOG_SEED=demo is refused in production: a shop sells only the products its admins add');
+  }
+  return { ...env, CATALOG_SEED: env.CATALOG_SEED ?? (production ? 'none' : 'demo') };
+});
 export type OrderConfig = ConfigType<typeof orderConfig>;
-
-/** How long a charge may still be in flight: every attempt timing out, plus a margin. */
-export function chargeWindowMs(config: OrderConfig): number {
-  return config.PAYMENT_SERVICE_TIMEOUT_MS * (config.SERVICE_CALL_RETRIES + 1) + 1000;
-}

@@ -1,4 +1,4 @@
-import { ConflictError } from '@app/bootstrap';
+import { ConflictError } from '@app/errors';
 
 export const ORDER_STATUSES = ['pending', 'confirmed', 'payment_failed', 'cancelled', 'shipped', 'delivered', 'refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

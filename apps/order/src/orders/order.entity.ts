@@ -56,6 +56,10 @@ export class Order {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
+  /** The order holds its items' stock: from checkout until declined, cancelled or refunded before shipment (a trigger keeps it). */
+  @Column({ name: 'stock_held', type: 'boolean', default: false, select: false })
+  stockHeld?: boolean;
+
   /** When the reconciler last found the order in agreement with its payments. */
   @Column({ name: 'verified_at', type: 'timestamptz', nullable: true, select: false })
   verifiedAt?: Date | null;

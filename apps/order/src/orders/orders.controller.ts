@@ -1,5 +1,6 @@
 import { Authenticated, AuthenticatedUser, CurrentUser } from '@app/auth';
-import { ApiErrors, IdempotencyKey, RequestId, uuidParam } from '@app/bootstrap';
+import { IdempotencyKey, RequestId, uuidParam } from '@app/http';
+import { ApiErrors } from '@app/openapi';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -51,7 +52,7 @@ export class OrdersController {
   ): Promise<OrderResponse[]> {
     const page = await this.orders.list(caller, query.status, query.start, query.limit);
     reply.header('x-total-count', String(page.total));
-    return page.items.map(OrderResponse.from);
+    return page.items.map((item) => OrderResponse.from(item));
   }
 
   @Get(':id')

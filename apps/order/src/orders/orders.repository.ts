@@ -1,55 +1,44 @@
-import { Page } from '@app/bootstrap';
-import { isUniqueViolation, PreparedStatement } from '@app/db';
+import { ConflictError } from '@app/errors';
+import { Page } from '@app/http';
+import { isCheckViolation, isUniqueViolation, SqlStatement } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CatalogRepository, LockedProducts, ProductRefs } from '../catalog/catalog.repository';
 import { OrderItem } from './order-item.entity';
 import { Order } from './order.entity';
+import { ItemRow, orderFromRow, OrderRow } from './order.rows';
 import type { OrderStatus } from './order-status';
 
-export type NewOrder = Pick<Order, 'userId' | 'currency' | 'totalMinor' | 'paymentMethod' | 'idempotencyKey' | 'requestFingerprint'> & {
-  items: Pick<OrderItem, 'productName' | 'quantity' | 'unitPriceMinor'>[];
-};
+/** What the request decides about a new order; the catalog decides its items' prices and the total. */
+export type OrderRequest = Pick<Order, 'userId' | 'paymentMethod' | 'idempotencyKey' | 'requestFingerprint'>;
+
+/** The order as priced under the products' locks, with the units it takes from each product. */
+export interface PricedDraft {
+  currency: string;
+  totalMinor: number;
+  items: Pick<OrderItem, 'productId' | 'sku' | 'productName' | 'quantity' | 'unitPriceMinor'>[];
+  units: Map<string, number>;
+}
 
 export class DuplicateIdempotencyKeyError extends Error {}
 
-interface ItemRow {
-  position: number;
-  product_name: string;
-  quantity: number;
-  unit_price_minor: number | string;
-}
-
-interface OrderRow {
-  id: string;
-  user_id: string;
-  status: OrderStatus;
-  status_reason: string | null;
-  currency: string;
-  total_minor: string;
-  payment_method: string;
-  payment_id: string | null;
-  payment_attempt: number;
-  idempotency_key: string | null;
-  request_fingerprint: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** Each order's items as one JSON array, so that an order or a page of them is one statement. */
-const ITEMS_OF = (alias: string) => `(SELECT coalesce(json_agg(json_build_object('position', i.position, 'product_name', i.product_name, 'quantity', i.quantity,
+const ITEMS_OF = (alias: string) => `(SELECT coalesce(json_agg(json_build_object('position', i.position, 'product_id', i.product_id, 'sku', i.sku,
+                                        'product_name', i.product_name, 'quantity', i.quantity,
                                         'unit_price_minor', i.unit_price_minor) ORDER BY i.position), '[]')
    FROM order_items i WHERE i.order_id = ${alias}.id) AS items`;
 
 type OrderWithItemsRow = OrderRow & { items: ItemRow[] };
 
-const ORDER_BY_ID = new PreparedStatement<OrderWithItemsRow>('order_by_id', `SELECT o.*, ${ITEMS_OF('o')} FROM orders o WHERE o.id = $1`);
+/** Hot path: GET /orders/{id} and every change of an order. */
+const ORDER_BY_ID = new SqlStatement<OrderWithItemsRow>('order_by_id', `SELECT o.*, ${ITEMS_OF('o')} FROM orders o WHERE o.id = $1`);
 
 /**
- * The page reads only its own rows in index order (LIMIT inside), and the total is counted
+ * Hot path: GET /orders. The page reads only its own rows in index order (LIMIT inside), and the total is counted
  * apart, instead of a window over every order of the user (measured: a third less database time).
  */
-const ORDER_PAGE = new PreparedStatement<OrderWithItemsRow & { total: string }>(
+const ORDER_PAGE = new SqlStatement<OrderWithItemsRow & { total: string }>(
   'order_page',
   `SELECT page.*, ${ITEMS_OF('page')},
      (SELECT count(*) FROM orders c WHERE c.user_id = $1 AND ($2::varchar IS NULL OR c.status = $2)) AS total
@@ -60,92 +49,103 @@ const ORDER_PAGE = new PreparedStatement<OrderWithItemsRow & { total: string }>(
    ORDER BY page.created_at DESC, page.id DESC`,
 );
 
-/** The order and its items as `pending`, in one statement: atomic like a transaction, one round trip instead of four. */
-const ORDER_INSERT = new PreparedStatement<OrderRow>(
+/** Hot path: the checkout. The order, holding its stock, and its items as `pending`, in one statement. */
+const ORDER_INSERT = new SqlStatement<OrderRow>(
   'order_insert',
   `WITH new_order AS (
-     INSERT INTO orders (user_id, status, currency, total_minor, payment_method, idempotency_key, request_fingerprint)
-     VALUES ($1, 'pending', $2, $3, $4, $5, $6)
+     INSERT INTO orders (user_id, status, currency, total_minor, payment_method, idempotency_key, request_fingerprint, stock_held)
+     VALUES ($1, 'pending', $2, $3, $4, $5, $6, true)
      RETURNING *
    ), new_items AS (
-     INSERT INTO order_items (order_id, position, product_name, quantity, unit_price_minor)
-     SELECT new_order.id, item.position, item.product_name, item.quantity, item.unit_price_minor
-     FROM new_order, jsonb_to_recordset($7::jsonb) AS item(position smallint, product_name varchar, quantity integer, unit_price_minor bigint)
+     INSERT INTO order_items (order_id, position, product_id, sku, product_name, quantity, unit_price_minor)
+     SELECT new_order.id, item.position, item.product_id, item.sku, item.product_name, item.quantity, item.unit_price_minor
+     FROM new_order, jsonb_to_recordset($7::jsonb)
+       AS item(position smallint, product_id uuid, sku varchar, product_name varchar, quantity integer, unit_price_minor bigint)
    )
    SELECT * FROM new_order`,
 );
 
-/** Records a charge's outcome on the attempt that made it, if the order is still waiting for it. */
-const SETTLE_CHARGE = new PreparedStatement<{ updated_at: Date }>(
+/** Hot path: the checkout's charge. Records a charge's outcome on the attempt that made it, if the order is still waiting for it. */
+const SETTLE_CHARGE = new SqlStatement<{ updated_at: Date }>(
   'order_settle_charge',
   `UPDATE orders SET status = $3, payment_id = $4, status_reason = $5, updated_at = now()
    WHERE id = $1 AND status = 'pending' AND payment_attempt = $2
    RETURNING updated_at`,
 );
 
+/**
+ * Moves the order only if it is still where the caller saw it: in one of the statuses $3, and at
+ * payment attempt $10 and with payment $11 when they are given. The other columns change only when
+ * their flag says so ($4, $6, $8) or their value is given ($9).
+ */
+const TRANSITION = new SqlStatement<{ updated_at: Date }>(
+  'order_transition',
+  `UPDATE orders SET status = $2,
+     status_reason = CASE WHEN $4::boolean THEN $5::varchar ELSE status_reason END,
+     payment_id = CASE WHEN $6::boolean THEN $7::uuid ELSE payment_id END,
+     payment_attempt = payment_attempt + CASE WHEN $8::boolean THEN 1 ELSE 0 END,
+     payment_method = coalesce($9::varchar, payment_method),
+     updated_at = now()
+   WHERE id = $1 AND status = ANY($3::varchar[])
+     AND ($10::integer IS NULL OR payment_attempt = $10) AND ($11::uuid IS NULL OR payment_id = $11)
+   RETURNING updated_at`,
+);
+
+/** The products an order holds more units of than are on hand now, by name. */
+const SHORT_PRODUCTS = new SqlStatement<{ id: string; sku: string; name: string; stock_on_hand: number; quantity: number }>(
+  'order_short_products',
+  `SELECT p.id, p.sku, p.name, p.stock_on_hand, held.quantity
+   FROM products p JOIN (SELECT product_id, sum(quantity)::integer AS quantity FROM order_items WHERE order_id = $1 GROUP BY product_id) held
+     ON held.product_id = p.id
+   WHERE p.stock_on_hand < held.quantity ORDER BY p.name`,
+);
+
 @Injectable()
 export class OrdersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogRepository,
+  ) {}
 
   private get orders() {
     return this.dataSource.getRepository(Order);
   }
 
   /**
-   * The order and its items as `pending`, in one statement (atomic like a transaction, one round
-   * trip instead of four).
+   * Places the order as `pending` in one transaction: locks the products it names, prices it with
+   * `price` under those locks, takes their stock and inserts the order and its items. Two buyers of
+   * the last unit are serialised on its row, so exactly one gets it; a refused price or a missing
+   * unit leaves nothing written.
    */
-  async insertPending(order: NewOrder): Promise<Order> {
-    const items: ItemRow[] = order.items.map((item, position) => ({
-      position,
-      product_name: item.productName,
-      quantity: item.quantity,
-      unit_price_minor: item.unitPriceMinor,
-    }));
-    let rows: OrderRow[];
+  async placePending(order: OrderRequest, refs: ProductRefs, price: (locked: LockedProducts) => PricedDraft): Promise<Order> {
     try {
-      const values = [
-        order.userId,
-        order.currency,
-        order.totalMinor,
-        order.paymentMethod,
-        order.idempotencyKey,
-        order.requestFingerprint,
-        JSON.stringify(items),
-      ];
-      rows = await ORDER_INSERT.rows(this.dataSource, values);
+      return await this.dataSource.transaction(async (tx) => {
+        const priced = price(await this.catalog.lockForOrder(tx, refs));
+        await this.catalog.take(tx, priced.units);
+        const items: ItemRow[] = priced.items.map((item, position) => ({
+          position,
+          product_id: item.productId,
+          sku: item.sku,
+          product_name: item.productName,
+          quantity: item.quantity,
+          unit_price_minor: item.unitPriceMinor,
+        }));
+        const values = [
+          order.userId,
+          priced.currency,
+          priced.totalMinor,
+          order.paymentMethod,
+          order.idempotencyKey,
+          order.requestFingerprint,
+          JSON.stringify(items),
+        ];
+        const [row] = await ORDER_INSERT.rows(tx, values);
+        return orderFromRow(row, items);
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'orders_user_idempotency_key')) throw new DuplicateIdempotencyKeyError();
       throw error;
     }
-    return this.fromRow(rows[0], items);
-  }
-
-  private fromRow(row: OrderRow, items: ItemRow[]): Order {
-    return this.orders.create({
-      id: row.id,
-      userId: row.user_id,
-      status: row.status,
-      statusReason: row.status_reason,
-      currency: row.currency,
-      totalMinor: Number(row.total_minor),
-      paymentMethod: row.payment_method,
-      paymentId: row.payment_id,
-      paymentAttempt: row.payment_attempt,
-      idempotencyKey: row.idempotency_key,
-      requestFingerprint: row.request_fingerprint,
-      createdAt: new Date(row.created_at),
-      updatedAt: new Date(row.updated_at),
-      items: items.map((item) =>
-        this.dataSource.getRepository(OrderItem).create({
-          orderId: row.id,
-          position: item.position,
-          productName: item.product_name,
-          quantity: item.quantity,
-          unitPriceMinor: Number(item.unit_price_minor),
-        }),
-      ),
-    });
   }
 
   findByIdempotencyKey(userId: string, key: string): Promise<Order | null> {
@@ -154,13 +154,13 @@ export class OrdersRepository {
 
   async findById(id: string): Promise<Order | null> {
     const [row] = await ORDER_BY_ID.rows(this.dataSource, [id]);
-    return row ? this.fromRow(row, row.items) : null;
+    return row ? orderFromRow(row, row.items) : null;
   }
 
   async listForUser(userId: string, status: OrderStatus | undefined, offset: number, limit: number): Promise<Page<Order>> {
     const rows = await ORDER_PAGE.rows(this.dataSource, [userId, status ?? null, limit, offset]);
     const total = rows.length ? Number(rows[0].total) : await this.orders.countBy({ userId, ...(status ? { status } : {}) });
-    return { items: rows.map((row) => this.fromRow(row, row.items)), total };
+    return { items: rows.map((row) => orderFromRow(row, row.items)), total };
   }
 
   /** The charge's outcome, unless another request settled or cancelled the order first (then null). */
@@ -183,22 +183,42 @@ export class OrdersRepository {
     from: { status: OrderStatus | OrderStatus[]; attempt?: number; paymentId?: string },
     to: { status: OrderStatus; statusReason?: string | null; paymentId?: string | null; nextAttempt?: boolean; paymentMethod?: string },
   ): Promise<Date | null> {
-    const query = this.orders
-      .createQueryBuilder()
-      .update(Order)
-      .set({
-        status: to.status,
-        ...(to.statusReason !== undefined ? { statusReason: to.statusReason } : {}),
-        ...(to.paymentId !== undefined ? { paymentId: to.paymentId } : {}),
-        ...(to.nextAttempt ? { paymentAttempt: () => 'payment_attempt + 1' } : {}),
-        ...(to.paymentMethod ? { paymentMethod: to.paymentMethod } : {}),
-      })
-      .where('id = :id', { id })
-      .andWhere('status IN (:...from)', { from: Array.isArray(from.status) ? from.status : [from.status] });
-    if (from.attempt !== undefined) query.andWhere('payment_attempt = :attempt', { attempt: from.attempt });
-    if (from.paymentId !== undefined) query.andWhere('payment_id = :paymentId', { paymentId: from.paymentId });
-    const result = await query.returning('updated_at').execute();
-    return (result.raw as { updated_at: Date }[])[0]?.updated_at ?? null;
+    const [row] = await TRANSITION.rows(this.dataSource, [
+      id,
+      to.status,
+      Array.isArray(from.status) ? from.status : [from.status],
+      to.statusReason !== undefined,
+      to.statusReason ?? null,
+      to.paymentId !== undefined,
+      to.paymentId ?? null,
+      to.nextAttempt === true,
+      to.paymentMethod ?? null,
+      from.attempt ?? null,
+      from.paymentId ?? null,
+    ]);
+    return row?.updated_at ?? null;
+  }
+
+  /**
+   * A declined order goes back to `pending` for another payment attempt, taking its stock again
+   * (the stock trigger does it in the same statement): when a product is short now, 409 naming it.
+   * Null when another request moved the order first.
+   */
+  async retryPayment(order: Order, paymentMethod: string | undefined): Promise<Date | null> {
+    try {
+      return await this.transition(
+        order.id,
+        { status: 'payment_failed', attempt: order.paymentAttempt },
+        { status: 'pending', statusReason: null, nextAttempt: true, paymentMethod },
+      );
+    } catch (error) {
+      if (!isCheckViolation(error, 'CHK_products_stock')) throw error;
+      const short = await SHORT_PRODUCTS.rows(this.dataSource, [order.id]);
+      const what = short.map((p) => `${p.name}: ${p.quantity} asked, ${p.stock_on_hand} left`).join('; ');
+      throw new ConflictError('ORDER.OUT_OF_STOCK', `Not enough stock to pay this order again: ${what}; place a new order`, {
+        items: short.map((p) => ({ product_id: p.id, sku: p.sku, requested: p.quantity, available: p.stock_on_hand })),
+      });
+    }
   }
 
   async setReason(id: string, status: OrderStatus, attempt: number, statusReason: string): Promise<void> {

@@ -1,17 +1,20 @@
 import type { AuthenticatedUser } from '@app/auth';
-import { assertFitsCurrency, ConflictError, fingerprint, fromMinorUnits, PaymentMethod, NotFoundError, Page, ServiceUnreachableError, UnprocessableError } from '@app/bootstrap';
-import { OrderMetrics } from '@app/metrics';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '@app/errors';
+import { fingerprint, Page } from '@app/http';
+import { fromMinorUnits, PaymentMethod } from '@app/money';
+import { ServiceUnreachableError } from '@app/service-client';
+import { OrderMetrics } from './order.metrics';
+import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChargeReply, PaymentsClient, paysExactly } from '../clients/payments.client';
 import { UsersClient } from '../clients/users.client';
-import { chargeWindowMs, orderConfig, OrderConfig } from '../config/order.config';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { PaymentEventDto } from './dto/payment-event.dto';
 import { RefundActor } from './dto/refund-order.dto';
 import { Order } from './order.entity';
 import { assertRequestable, assertTransition, OrderStatus } from './order-status';
-import { DuplicateIdempotencyKeyError, NewOrder, OrdersRepository } from './orders.repository';
+import { DuplicateIdempotencyKeyError, OrderRequest, OrdersRepository } from './orders.repository';
+import { priceOrder, productRefs, RequestedItem } from './pricing';
 import { PAYMENT_WAS_REFUNDED, Settlement, settlementFromPayments } from './payment-settlement';
 
 export interface PlacedOrder {
@@ -36,12 +39,15 @@ export class OrdersService {
     private readonly users: UsersClient,
     private readonly payments: PaymentsClient,
     private readonly metrics: OrderMetrics,
-    @Inject(orderConfig.KEY) private readonly config: OrderConfig,
   ) {}
 
-  /** Checks the user, stores the order, charges it; with an Idempotency-Key, at most once. */
+  /**
+   * Checks the user, prices the order from the catalog and takes its stock, stores it, charges it;
+   * with an Idempotency-Key, at most once (a replay is answered before anything is priced again).
+   */
   async place(caller: AuthenticatedUser, dto: CreateOrderDto, idempotencyKey: string | undefined, requestId: string): Promise<PlacedOrder> {
-    const draft = this.draft(caller, dto, idempotencyKey);
+    const requested = dto.items.map(requestedItem);
+    const draft = this.draft(caller, dto, requested, idempotencyKey);
     if (idempotencyKey) {
       const earlier = await this.orders.findByIdempotencyKey(caller.id, idempotencyKey);
       if (earlier) return this.replay(earlier, draft, caller, requestId);
@@ -49,10 +55,18 @@ export class OrdersService {
     await this.users.assertActive(caller, requestId);
     let order: Order;
     try {
-      order = await this.orders.insertPending(draft);
+      order = await this.orders.placePending(draft, productRefs(requested), (locked) =>
+        priceOrder(requested, locked, { currency: dto.currency, totalMinor: dto.total_amount }),
+      );
     } catch (error) {
-      if (!(error instanceof DuplicateIdempotencyKeyError)) throw error;
-      return this.replay((await this.orders.findByIdempotencyKey(caller.id, idempotencyKey!))!, draft, caller, requestId);
+      // A concurrent copy of this request got there first: it holds the order (and took the stock,
+      // so this copy may have found the stock gone or the price changed since): answer with its order.
+      const earlier =
+        idempotencyKey && (error instanceof DuplicateIdempotencyKeyError || error instanceof DomainError)
+          ? await this.orders.findByIdempotencyKey(caller.id, idempotencyKey)
+          : null;
+      if (!earlier) throw error;
+      return this.replay(earlier, draft, caller, requestId);
     }
     const placed = await this.charge(order, caller, requestId);
     this.metrics.orderPlaced(placed.status, placed.currency, placed.totalMinor);
@@ -64,11 +78,7 @@ export class OrdersService {
     let order = await this.getOwned(caller, id);
     if (order.status === 'payment_failed') {
       // One of several concurrent retries wins the next attempt; the others join it through its key.
-      await this.orders.transition(
-        order.id,
-        { status: 'payment_failed', attempt: order.paymentAttempt },
-        { status: 'pending', statusReason: null, nextAttempt: true, paymentMethod },
-      );
+      await this.orders.retryPayment(order, paymentMethod);
       order = await this.reload(order.id);
     }
     if (order.status !== 'pending') {
@@ -78,7 +88,12 @@ export class OrdersService {
   }
 
   /** `POST /payments` sent by the buyer: the same as `/pay`, once the amount is the order's exact total. */
-  async payForUser(caller: AuthenticatedUser, id: string, payment: { amountMinor: number; currency: string; paymentMethod: PaymentMethod }, requestId: string): Promise<Order> {
+  async payForUser(
+    caller: AuthenticatedUser,
+    id: string,
+    payment: { amountMinor: number; currency: string; paymentMethod: PaymentMethod },
+    requestId: string,
+  ): Promise<Order> {
     const order = await this.getOwned(caller, id);
     if (order.status !== 'pending' && order.status !== 'payment_failed') {
       throw new ConflictError('ORDER.NOT_PAYABLE', `The order is ${order.status}; only pending or payment_failed orders can be paid`, { status: order.status });
@@ -127,7 +142,9 @@ export class OrdersService {
     if (!order) throw new NotFoundError('Order');
     if (moved || (order.status === 'refunded' && order.paymentId === paymentId)) return order;
     if (order.paymentId !== paymentId) {
-      throw new ConflictError('ORDER.NOT_REFUNDABLE', `This payment is not the one that paid the order (the order is ${order.status})`, { status: order.status });
+      throw new ConflictError('ORDER.NOT_REFUNDABLE', `This payment is not the one that paid the order (the order is ${order.status})`, {
+        status: order.status,
+      });
     }
     const afterShipment = actor === 'owner' && REFUNDABLE_BY.admin.includes(order.status);
     throw new ConflictError(
@@ -158,33 +175,24 @@ export class OrdersService {
     return order;
   }
 
-  private draft(caller: AuthenticatedUser, dto: CreateOrderDto, idempotencyKey: string | undefined): NewOrder {
-    const currency = dto.currency ?? 'USD';
-    const items = dto.items.map((item, index) => {
-      const unitPriceMinor = (item.unit_price ?? item.price)!;
-      assertFitsCurrency(unitPriceMinor, currency, `items.${index}.${item.unit_price !== undefined ? 'unit_price' : 'price'}`);
-      return { productName: (item.product_name ?? item.name)!, quantity: item.quantity, unitPriceMinor };
-    });
-    const totalMinor = items.reduce((sum, item) => sum + item.unitPriceMinor * item.quantity, 0);
-    if (dto.total_amount !== undefined && dto.total_amount !== totalMinor) {
-      throw new UnprocessableError('ORDER.TOTAL_MISMATCH', `total_amount does not match the items: the total is ${(totalMinor / 100).toFixed(2)}`, {
-        expected_total: totalMinor / 100,
-      });
-    }
+  /**
+   * The order as the client asked for it. Its fingerprint is the request itself (products,
+   * quantities, expected prices), not the catalog's prices: a replay after a price change is the
+   * same request and gets the first answer.
+   */
+  private draft(caller: AuthenticatedUser, dto: CreateOrderDto, requested: RequestedItem[], idempotencyKey: string | undefined): OrderRequest {
     const paymentMethod = dto.payment_method ?? 'credit_card';
+    const request = { items: requested, currency: dto.currency ?? null, total: dto.total_amount ?? null, paymentMethod };
     return {
       userId: caller.id,
-      currency,
-      totalMinor,
       paymentMethod,
-      items,
       idempotencyKey: idempotencyKey ?? null,
-      requestFingerprint: idempotencyKey ? fingerprint({ items, currency, paymentMethod }) : null,
+      requestFingerprint: idempotencyKey ? fingerprint(request) : null,
     };
   }
 
   /** The same key must carry the same order; the first request's result is then returned. */
-  private async replay(earlier: Order, draft: NewOrder, caller: AuthenticatedUser, requestId: string): Promise<PlacedOrder> {
+  private async replay(earlier: Order, draft: OrderRequest, caller: AuthenticatedUser, requestId: string): Promise<PlacedOrder> {
     if (earlier.requestFingerprint !== draft.requestFingerprint) {
       throw new UnprocessableError('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different order; use a new key for a new order');
     }
@@ -197,7 +205,7 @@ export class OrdersService {
 
   /** While the first request is still charging, a duplicate waits (bounded) for its outcome. */
   private async awaitSettled(order: Order): Promise<Order> {
-    const window = chargeWindowMs(this.config);
+    const window = this.payments.chargeWindowMs;
     let current = order;
     while (isChargeUnsettled(current) && Date.now() - current.createdAt.getTime() < window) {
       await sleep(POLL_MS);
@@ -243,7 +251,8 @@ export class OrdersService {
    */
   private async settlementOf(order: Order, reply: ChargeReply, requestId: string): Promise<Settlement | null> {
     if (reply.kind === 'payment' && reply.payment.order_id === order.id) {
-      if (reply.payment.status === 'declined') return { status: 'payment_failed', paymentId: reply.payment.id, statusReason: reply.payment.failure_reason ?? 'Payment declined' };
+      if (reply.payment.status === 'declined')
+        return { status: 'payment_failed', paymentId: reply.payment.id, statusReason: reply.payment.failure_reason ?? 'Payment declined' };
       if (paysExactly(reply.payment, order)) return { status: 'confirmed', paymentId: reply.payment.id, statusReason: null };
     }
     try {
@@ -267,6 +276,17 @@ export class OrdersService {
   private async reload(id: string): Promise<Order> {
     return (await this.orders.findById(id))!;
   }
+}
+
+function requestedItem(item: CreateOrderDto['items'][number]): RequestedItem {
+  return {
+    productId: item.product_id,
+    sku: item.sku,
+    name: item.product_name ?? item.name,
+    quantity: item.quantity,
+    expectedPriceMinor: item.unit_price ?? item.price,
+    priceField: item.unit_price !== undefined ? 'unit_price' : item.price !== undefined ? 'price' : undefined,
+  };
 }
 
 /** Pending with no reason: its charge is still in flight, or the request making it is gone. */

@@ -1,8 +1,8 @@
-import { OrderMetrics } from '@app/metrics';
+import { OrderMetrics } from '../orders/order.metrics';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PaymentsClient } from '../clients/payments.client';
-import { chargeWindowMs, orderConfig, OrderConfig } from '../config/order.config';
+import { orderConfig, OrderConfig } from '../config/order.config';
 import { PAYMENT_WAS_REFUNDED } from '../orders/payment-settlement';
 import { assess } from './order-payment-agreement';
 import { ClaimedOrder, ReconciliationRepository } from './reconciliation.repository';
@@ -62,7 +62,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     const claim = {
       leaseMs: LEASE_MS,
       // Never while a charge may still answer: the request making it settles the order itself.
-      settleAfterMs: Math.max(this.config.RECONCILE_SETTLE_AFTER_MS, chargeWindowMs(this.config)),
+      settleAfterMs: Math.max(this.config.RECONCILE_SETTLE_AFTER_MS, this.payments.chargeWindowMs),
       reverifyAfterMs: this.config.RECONCILE_REVERIFY_AFTER_MS,
       limit: BATCH_SIZE,
     };

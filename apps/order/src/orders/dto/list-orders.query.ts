@@ -1,4 +1,4 @@
-import { PageQuery } from '@app/bootstrap';
+import { PageQuery } from '@app/http';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status';

@@ -1,16 +1,28 @@
-import { fromMinorUnits, PAYMENT_METHODS } from '@app/bootstrap';
+import { ApiMoneyProperty, fromMinorUnits, PAYMENT_METHODS } from '@app/money';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Order } from '../order.entity';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status';
 
 export class OrderItemResponse {
-  @ApiProperty({ example: 'Mechanical keyboard' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    example: '3f0c8a52-1b7e-4d2a-9c61-7a4e2b9d5f10',
+    description: 'The catalog product (null on orders placed before the catalog)',
+  })
+  product_id: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'KB-MECH-01' })
+  sku: string | null;
+
+  @ApiProperty({ example: 'Mechanical keyboard', description: 'The product’s name when the order was placed' })
   product_name: string;
 
   @ApiProperty({ example: 3 })
   quantity: number;
 
-  @ApiProperty({ example: 19.99 })
+  @ApiMoneyProperty({ example: 19.99, description: 'The catalog’s price when the order was placed' })
   unit_price: number;
 
   @ApiProperty({ example: 59.97, description: 'quantity × unit_price, exact' })
@@ -27,7 +39,12 @@ export class OrderResponse {
   @ApiProperty({ enum: ORDER_STATUSES, example: 'confirmed' })
   status: OrderStatus;
 
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the order is in its status (a decline reason, an unreachable payment service, no payment went through, a refunded payment)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Why the order is in its status (a decline reason, an unreachable payment service, no payment went through, a refunded payment)',
+  })
   status_reason: string | null;
 
   @ApiProperty({ type: [OrderItemResponse] })
@@ -60,6 +77,8 @@ export class OrderResponse {
       items: [...(order.items ?? [])]
         .sort((a, b) => a.position - b.position)
         .map((item) => ({
+          product_id: item.productId,
+          sku: item.sku,
           product_name: item.productName,
           quantity: item.quantity,
           unit_price: fromMinorUnits(item.unitPriceMinor),

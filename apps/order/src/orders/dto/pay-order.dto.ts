@@ -1,4 +1,4 @@
-import { PAYMENT_METHODS, type PaymentMethod } from '@app/bootstrap';
+import { PAYMENT_METHODS, type PaymentMethod } from '@app/money';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 

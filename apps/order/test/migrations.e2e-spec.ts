@@ -1,0 +1,4 @@
+import { describeMigrations } from '../../../test/support/migrations';
+import { orderDatabase } from '../src/order-service';
+
+describeMigrations(orderDatabase);
