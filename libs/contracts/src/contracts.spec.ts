@@ -19,9 +19,7 @@ describe('the contracts in libs/contracts', () => {
   it('pass redocly lint with the recommended rules, without one error or warning', () => {
     const { status, output } = openapiScript('--lint');
     if (status !== 0)
-      throw new Error(
-        `${output}\nFix the finding where the document comes from (controllers, DTOs, libs/bootstrap/src/openapi), then run \`npm run openapi:write\`.`,
-      );
+      throw new Error(`${output}\nFix the finding where the document comes from (controllers, DTOs, libs/openapi/src), then run \`npm run openapi:write\`.`);
     expect(output).toMatch(/0 error\(s\), 0 warning\(s\)/);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ const NOT_FOUND = /new NotFoundError\('(\w+)'\)/g;
 // A code put together at run time (`USER.${field}_TAKEN`) could not be seen here: codes are written out whole.
 const ASSEMBLED = /`[^`\n]*(?:\b[A-Z][A-Z_]*\.\$\{|\}\.[A-Z][A-Z_]*`)/g;
 // NotFoundError's own template, whose codes are read from its callers above.
-const NOT_FOUND_TEMPLATE = { file: 'libs/bootstrap/src/errors/domain-error.ts', text: '`${resource.toUpperCase()}.NOT_FOUND`' };
+const NOT_FOUND_TEMPLATE = { file: 'libs/errors/src/domain-error.ts', text: '`${resource.toUpperCase()}.NOT_FOUND`' };
 
 /** The sources of every app and lib but this one (its catalog and generated types), tests excluded. */
 function sources(): { file: string; text: string }[] {

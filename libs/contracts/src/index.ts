@@ -18,3 +18,4 @@ export type JsonResponse<Operation, Status extends number> = Operation extends {
   : never;
 
 export * from './error-codes';
+export * from './services';

@@ -1,4 +1,5 @@
-import type { ApiDocuments, ServiceDefinition } from '@app/bootstrap';
+import type { ServiceDefinition } from '@app/bootstrap';
+import type { ApiDocuments } from '@app/openapi';
 import type { Type } from '@nestjs/common';
 import type * as ServiceUnderTestModule from '../../../test/support/service-under-test';
 import type * as TestDatabaseModule from '../../../test/support/test-database';
@@ -16,6 +17,7 @@ function load(service: string): Loaded {
   const pascal = service[0].toUpperCase() + service.slice(1);
   let loaded: Loaded | undefined;
   jest.isolateModules(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports -- only what require() loads inside isolateModules is isolated */
     loaded = {
       rootModule: require(`../../../apps/${service}/src/${service}-app.module`)[`${pascal}AppModule`],
       definition: require(`../../../apps/${service}/src/${service}-service`)[`${service}Service`],
@@ -23,6 +25,7 @@ function load(service: string): Loaded {
       startService: require('../../../test/support/service-under-test').startService,
       createTestDatabase: require('../../../test/support/test-database').createTestDatabase,
     };
+    /* eslint-enable @typescript-eslint/no-require-imports */
   });
   return loaded!;
 }

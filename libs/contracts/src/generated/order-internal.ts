@@ -10,7 +10,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Service-to-service, for the payment service */
+        /**
+         * Service-to-service, for the payment service
+         * @description A payment was refunded: a paid order ends refunded, once; 409 while the order has not recorded its payment (the sender retries)
+         */
         post: operations["receivePaymentEvent"];
         delete?: never;
         options?: never;
@@ -27,7 +30,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Service-to-service, for the payment service */
+        /**
+         * Service-to-service, for the payment service
+         * @description Moves the order to refunded if this actor may refund it now, before the payment service moves any money
+         */
         post: operations["refundOrder"];
         delete?: never;
         options?: never;
@@ -44,7 +50,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Service-to-service, for the payment service */
+        /**
+         * Service-to-service, for the payment service
+         * @description A buyer’s `POST /payments`: pays the order as `POST /orders/{id}/pay` would, once the amount is its exact total
+         */
         post: operations["payOrderForUser"];
         delete?: never;
         options?: never;
@@ -87,9 +96,133 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        PaymentEventDto: Record<string, never>;
-        RefundOrderDto: Record<string, never>;
+        PaymentEventDto: {
+            /**
+             * Format: uuid
+             * @example 5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e
+             */
+            id: string;
+            /**
+             * @example payment.refunded
+             * @enum {string}
+             */
+            type: "payment.refunded";
+            /**
+             * Format: uuid
+             * @example 9d4c2b1a-0e3f-4a5b-8c7d-6e5f4a3b2c1d
+             */
+            payment_id: string;
+            /**
+             * Format: uuid
+             * @example 0b8f1a2e-6c1d-4f7a-9a0e-3d2b1c4e5f60
+             */
+            order_id: string;
+            /**
+             * Format: uuid
+             * @example 6f1c2f5e-8a4b-4c7e-9a59-2f4f7d1f0b6a
+             */
+            user_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            occurred_at: string;
+        };
+        RefundOrderDto: {
+            /**
+             * Format: uuid
+             * @example 9d4c2b1a-0e3f-4a5b-8c7d-6e5f4a3b2c1d
+             */
+            payment_id: string;
+            /**
+             * @description Who asked: the buyer (before shipment only) or an admin
+             * @example owner
+             * @enum {string}
+             */
+            actor: "owner" | "admin";
+        };
+        OrderItemResponse: {
+            /**
+             * Format: uuid
+             * @description The catalog product (null on orders placed before the catalog)
+             * @example 3f0c8a52-1b7e-4d2a-9c61-7a4e2b9d5f10
+             */
+            product_id: string | null;
+            /** @example KB-MECH-01 */
+            sku: string | null;
+            /**
+             * @description The product’s name when the order was placed
+             * @example Mechanical keyboard
+             */
+            product_name: string;
+            /** @example 3 */
+            quantity: number;
+            /**
+             * Format: decimal
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). The catalog’s price when the order was placed
+             * @example 19.99
+             */
+            unit_price: number;
+            /**
+             * @description quantity × unit_price, exact
+             * @example 59.97
+             */
+            line_total: number;
+        };
+        OrderResponse: {
+            /**
+             * Format: uuid
+             * @example 0b8f1a2e-6c1d-4f7a-9a0e-3d2b1c4e5f60
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 6f1c2f5e-8a4b-4c7e-9a59-2f4f7d1f0b6a
+             */
+            user_id: string;
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
+            status: "pending" | "confirmed" | "payment_failed" | "cancelled" | "shipped" | "delivered" | "refunded";
+            /**
+             * @description Why the order is in its status (a decline reason, an unreachable payment service, no payment went through, a refunded payment)
+             * @example null
+             */
+            status_reason: string | null;
+            items: components["schemas"]["OrderItemResponse"][];
+            /** @example 59.97 */
+            total_amount: number;
+            /** @example USD */
+            currency: string;
+            /**
+             * @example credit_card
+             * @enum {string}
+             */
+            payment_method: "credit_card" | "debit_card" | "paypal" | "bank_transfer" | "test_success" | "test_decline";
+            /**
+             * Format: uuid
+             * @example 9d4c2b1a-0e3f-4a5b-8c7d-6e5f4a3b2c1d
+             */
+            payment_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T12:00:01.000Z
+             */
+            updated_at: string;
+        };
         PayForUserDto: {
+            /**
+             * Format: uuid
+             * @description The buyer, as the payment service verified from their token
+             * @example 6f1c2f5e-8a4b-4c7e-9a59-2f4f7d1f0b6a
+             */
+            user_id: string;
             /**
              * Format: decimal
              * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY).
@@ -102,6 +235,11 @@ export interface components {
              * @example USD
              */
             currency: string;
+            /**
+             * @example test_success
+             * @enum {string}
+             */
+            payment_method: "credit_card" | "debit_card" | "paypal" | "bank_transfer" | "test_success" | "test_decline";
         };
     };
     responses: never;
@@ -125,7 +263,27 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Missing, expired or invalid credentials */
+            /** @description Applied, or nothing to apply */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Missing, expired or invalid credentials
+             *
+             *     Missing, expired or invalid credentials
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -134,8 +292,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Authenticated but not allowed
+             */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -160,7 +340,29 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Missing, expired or invalid credentials */
+            /** @description The refunded order (also when this payment already refunded it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Missing, expired or invalid credentials
+             *
+             *     Missing, expired or invalid credentials
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -169,8 +371,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Authenticated but not allowed
+             */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -183,7 +407,10 @@ export interface operations {
     payOrderForUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The buyer’s access token */
+                "x-user-token": string;
+            };
             path: {
                 id: string;
             };
@@ -195,7 +422,29 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Missing, expired or invalid credentials */
+            /** @description The order after the charge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Missing, expired or invalid credentials
+             *
+             *     Missing, expired or invalid credentials
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -204,8 +453,39 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Authenticated but not allowed
+             */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browse the catalog: active products by default, by name */
+        get: operations["listProducts"];
+        put?: never;
+        /** Add a product (admins) */
+        post: operations["createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product (also an inactive one, so past orders can show it) */
+        get: operations["getProduct"];
+        put?: never;
+        post?: never;
+        /** Deactivate a product (admins): no new orders for it; placed orders and the product’s page stay */
+        delete: operations["deactivateProduct"];
+        options?: never;
+        head?: never;
+        /** Change a product’s name, description, price or active flag (admins); placed orders keep their prices */
+        patch: operations["updateProduct"];
+        trace?: never;
+    };
+    "/orders/products/{id}/restock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add units to a product’s stock on hand (admins) */
+        post: operations["restockProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders": {
         parameters: {
             query?: never;
@@ -145,34 +199,62 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        OrderItemDto: {
+        ProductResponse: {
             /**
-             * @description Required unless `name` is given
-             * @example Mechanical keyboard
+             * Format: uuid
+             * @example 3f0c8a52-1b7e-4d2a-9c61-7a4e2b9d5f10
              */
-            product_name?: string;
+            id: string;
+            /** @example KB-MECH-01 */
+            sku: string;
+            /** @example Mechanical keyboard */
+            name: string;
+            /** @example Tenkeyless, brown switches */
+            description: string;
+            /** @example 19.99 */
+            price: number;
+            /** @example USD */
+            currency: string;
             /**
-             * @description Alias of product_name
-             * @example Mechanical keyboard
+             * @description Units not held by any order
+             * @example 25
              */
-            name?: string;
-            /** @example 3 */
-            quantity: number;
+            stock_on_hand: number;
+            /** @example true */
+            active: boolean;
             /**
-             * Format: decimal
-             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). Required unless `price` is given
-             * @example 19.99
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
              */
-            unit_price?: number;
+            created_at: string;
             /**
-             * Format: decimal
-             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). Alias of unit_price
-             * @example 19.99
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
              */
-            price?: number;
+            updated_at: string;
         };
-        CreateOrderDto: {
-            items: components["schemas"]["OrderItemDto"][];
+        CreateProductDto: {
+            /**
+             * @description Stock-keeping unit, unique
+             * @example KB-MECH-01
+             */
+            sku: string;
+            /**
+             * @description Unique among active products (case-insensitive)
+             * @example Mechanical keyboard
+             */
+            name: string;
+            /**
+             * @default
+             * @example Tenkeyless, brown switches
+             */
+            description: string;
+            /**
+             * Format: decimal
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY).
+             * @example 19.99
+             */
+            price: number;
             /**
              * @description ISO 4217 currency code
              * @default USD
@@ -180,24 +262,56 @@ export interface components {
              */
             currency: string;
             /**
-             * @default credit_card
-             * @example test_success
-             * @enum {string}
+             * @default 0
+             * @example 25
              */
-            payment_method: "credit_card" | "debit_card" | "paypal" | "bank_transfer" | "test_success" | "test_decline";
+            stock_on_hand: number;
+        };
+        UpdateProductDto: {
+            /** @example Mechanical keyboard (brown) */
+            name?: string;
+            /** @example Tenkeyless, brown switches */
+            description?: string;
             /**
              * Format: decimal
-             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). Optional check: when sent, it must equal the total the server computes
-             * @example 59.97
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). The new price; orders already placed keep theirs
+             * @example 21.99
              */
-            total_amount?: number;
+            price?: number;
+            /**
+             * @description false deactivates the product (no new orders), true reactivates it
+             * @example true
+             */
+            active?: boolean;
+        };
+        RestockDto: {
+            /**
+             * @description Units added to the stock on hand
+             * @example 10
+             */
+            quantity: number;
         };
         OrderItemResponse: {
-            /** @example Mechanical keyboard */
+            /**
+             * Format: uuid
+             * @description The catalog product (null on orders placed before the catalog)
+             * @example 3f0c8a52-1b7e-4d2a-9c61-7a4e2b9d5f10
+             */
+            product_id: string | null;
+            /** @example KB-MECH-01 */
+            sku: string | null;
+            /**
+             * @description The product’s name when the order was placed
+             * @example Mechanical keyboard
+             */
             product_name: string;
             /** @example 3 */
             quantity: number;
-            /** @example 19.99 */
+            /**
+             * Format: decimal
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). The catalog’s price when the order was placed
+             * @example 19.99
+             */
             unit_price: number;
             /**
              * @description quantity × unit_price, exact
@@ -251,6 +365,61 @@ export interface components {
              * @example 2026-11-26T12:00:01.000Z
              */
             updated_at: string;
+        };
+        OrderItemDto: {
+            /**
+             * Format: uuid
+             * @description The product; or send `sku` or `product_name`
+             * @example 3f0c8a52-1b7e-4d2a-9c61-7a4e2b9d5f10
+             */
+            product_id?: string;
+            /** @example KB-MECH-01 */
+            sku?: string;
+            /**
+             * @description The name of an active product
+             * @example Mechanical keyboard
+             */
+            product_name?: string;
+            /**
+             * @description Alias of product_name
+             * @example Mechanical keyboard
+             */
+            name?: string;
+            /** @example 3 */
+            quantity: number;
+            /**
+             * Format: decimal
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). Optional: the price the client expects; the catalog sets the price
+             * @example 19.99
+             */
+            unit_price?: number;
+            /**
+             * Format: decimal
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). Alias of unit_price
+             * @example 19.99
+             */
+            price?: number;
+        };
+        CreateOrderDto: {
+            items: components["schemas"]["OrderItemDto"][];
+            /**
+             * @description ISO 4217 currency code
+             * @default USD
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @default credit_card
+             * @example test_success
+             * @enum {string}
+             */
+            payment_method: "credit_card" | "debit_card" | "paypal" | "bank_transfer" | "test_success" | "test_decline";
+            /**
+             * Format: decimal
+             * @description A decimal amount with at most two fraction digits (none in a currency without a minor unit, such as JPY). Optional check: when sent, it must equal the total the server computes
+             * @example 59.97
+             */
+            total_amount?: number;
         };
         PayOrderDto: {
             /**
@@ -332,6 +501,358 @@ export interface operations {
             };
             /** @description Too many requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Alias of offset */
+                skip?: number;
+                /** @description Case-insensitive part of the name */
+                search?: string;
+                /** @description Active products (default), inactive ones, or all */
+                active?: "true" | "false" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description Total number of matching products */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"][];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProductDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deactivateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restockProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestockDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+            /** @description Invalid input: every bad field is listed in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
