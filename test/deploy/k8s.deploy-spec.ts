@@ -1,4 +1,4 @@
-import { serviceConfig } from '@app/bootstrap';
+import { serviceConfig } from '@app/config';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -415,7 +415,11 @@ describe('the checks themselves', () => {
     const container = userContainer(objects);
     container.env = container.env!.filter((variable) => variable.name !== 'REDIS_URL_FILE');
     podSpecOf(user(objects))!.volumes!.find((volume) => volume.name === 'secrets')!.secret!.optional = true;
-    container.env.push({ name: 'NODE_ENV', value: 'development' }, { name: 'DATABASE_MIGRATIONS_RUN', value: 'true' }, { name: 'ORDER_SERVICE_URL', value: 'http://orders:3002' });
+    container.env.push(
+      { name: 'NODE_ENV', value: 'development' },
+      { name: 'DATABASE_MIGRATIONS_RUN', value: 'true' },
+      { name: 'ORDER_SERVICE_URL', value: 'http://orders:3002' },
+    );
     expect(serviceEnvProblems(user(objects), userEnv(objects), USERS, REQUIRED_IN_PRODUCTION.user, objects)).toEqual([
       'Deployment user: JWT_SECRET comes from an optional Secret key: the service would start without it',
       'Deployment user: DATABASE_URL comes from an optional Secret key: the service would start without it',
@@ -428,7 +432,9 @@ describe('the checks themselves', () => {
 
   it('notices a Secret key or ConfigMap that does not exist', () => {
     const objects = prod().filter((object) => !object.metadata.name.startsWith('nest-commerce-config'));
-    podSpecOf(user(objects))!.volumes!.find((volume) => volume.name === 'secrets')!.secret!.items!.find((item) => item.path === 'JWT_SECRET')!.key = 'JWT_KEY';
+    podSpecOf(user(objects))!
+      .volumes!.find((volume) => volume.name === 'secrets')!
+      .secret!.items!.find((item) => item.path === 'JWT_SECRET')!.key = 'JWT_KEY';
     expect(userEnv(objects).problems).toEqual([
       expect.stringMatching(/^Deployment user container user: envFrom ConfigMap nest-commerce-config-\w+ is not among the rendered objects$/),
       'Deployment user container user: JWT_SECRET refers to Secret key JWT_KEY, which deploy/k8s/secret.example.yaml does not have',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { K8S, K8sObject, clone, kustomize, named, ofKind, workloads } from './support/manifests';
 import { scrapeTargets } from './support/monitoring';
 import { Connection, Endpoint, evaluate, podOf, unusedPolicies } from './support/network-policy';
+import { SERVICES } from '@app/contracts';
 
 /**
  * The rendered NetworkPolicies, evaluated as a model: for each connection in the table, allowed or
@@ -18,7 +19,17 @@ function everything(overlay: Overlay): K8sObject[] {
 }
 
 type PodName = 'gateway' | 'user' | 'order' | 'payment' | 'user-migrate' | 'order-migrate' | 'payment-migrate';
-const PORTS = { user: 3001, order: 3002, payment: 3003, gateway: 8080, gatewayTls: 8443, postgres: 5432, redis: 6379, redisTls: 6380, dns: 53 };
+const PORTS = {
+  user: SERVICES.user.port,
+  order: SERVICES.order.port,
+  payment: SERVICES.payment.port,
+  gateway: 8080,
+  gatewayTls: 8443,
+  postgres: 5432,
+  redis: 6379,
+  redisTls: 6380,
+  dns: 53,
+};
 
 /** The cluster around our pods: what the table's connections start from or go to. */
 function world(objects: K8sObject[]) {

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { TEST_JWT_SECRET } from './environment';
+import { TEST_CATALOG_FILE, TEST_JWT_SECRET } from './environment';
 import { registerEmbeddedExecutor } from './test-database';
 
 export interface ServiceUnderTest {
@@ -19,9 +19,25 @@ export interface ServiceUnderTest {
  * listening on a free port, and talks HTTP to it. Password hashing runs in-process here: the
  * worker file exists only in the build, which the spawned-process suites exercise.
  */
-export async function startService(rootModule: Type<unknown>, definition: ServiceDefinition, env: Record<string, string | undefined>): Promise<ServiceUnderTest> {
+export async function startService(
+  rootModule: Type<unknown>,
+  definition: ServiceDefinition,
+  env: Record<string, string | undefined>,
+): Promise<ServiceUnderTest> {
   const saved = { ...process.env };
-  Object.assign(process.env, { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, BCRYPT_COST: '4', HOST: '127.0.0.1', PASSWORD_HASH_THREADS: '0' }, env);
+  Object.assign(
+    process.env,
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: TEST_JWT_SECRET,
+      BCRYPT_COST: '4',
+      HOST: '127.0.0.1',
+      PASSWORD_HASH_THREADS: '0',
+      CATALOG_SEED_FILE: TEST_CATALOG_FILE,
+    },
+    env,
+  );
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
   const app = await createServiceApp(rootModule, definition);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TEST_JWT_SECRET } from './environment';
+import { SERVICES } from '@app/contracts';
 
 export type AppName = 'user' | 'order' | 'payment';
 
@@ -45,7 +46,7 @@ export async function spawnService(app: AppName, env: Record<string, string | un
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const prefix = { user: 'users', order: 'orders', payment: 'payments' }[app];
+  const prefix = SERVICES[app].prefix;
   const url = `http://127.0.0.1:${port}`;
   const service: SpawnedService = {
     url,
@@ -62,7 +63,10 @@ export async function spawnService(app: AppName, env: Record<string, string | un
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode} before it was ready:\n${output}`);
-      const ready = await fetch(`${url}/${prefix}/health`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${url}/${prefix}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');

@@ -1,5 +1,5 @@
 import { freePort } from './spawned-service';
-import { TEST_JWT_SECRET, TEST_REDIS_URL } from './environment';
+import { TEST_CATALOG_FILE, TEST_JWT_SECRET, TEST_REDIS_URL } from './environment';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,7 @@ export async function startSystemStack(options: { replicas?: number; env?: Recor
       GATEWAY_LOGIN_RATE_BURST: '10000',
       GATEWAY_CONN_LIMIT: '10000',
       PAYMENT_EVENTS_POLL_MS: '200',
+      CATALOG_SEED_FILE: TEST_CATALOG_FILE,
       ...options.env,
     },
     log: (label: string, line: string) => logs.push(`[${label}] ${line}`),

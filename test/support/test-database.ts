@@ -115,7 +115,8 @@ async function createEmbeddedDatabase(service: string, sharedDataDir?: string): 
   // The service keeps its files in DATA_DIR/<service>, as under npm start.
   const dataDir = sharedDataDir ?? mkdtempSync(join(tmpdir(), `test-${service}-`));
   let standalone: { database: EmbeddedPostgres; url: string } | undefined;
-  const unsupported = (what: string) => () => Promise.reject(new Error(`${what} needs a server PostgreSQL; this test runs on the embedded database (mark it itOnServer)`));
+  const unsupported = (what: string) => () =>
+    Promise.reject(new Error(`${what} needs a server PostgreSQL; this test runs on the embedded database (mark it itOnServer)`));
   return {
     kind: 'embedded',
     name: join(dataDir, service),

@@ -1,14 +1,17 @@
 import request from 'supertest';
 import { Account, registerAndLogin, uniqueName } from '../support/accounts';
 import { doubleCharges } from '../support/faults/ledger';
-import { call, countBy, eventually, Outcome } from '../support/faults/traffic';
+import { eventually } from '../support/eventually';
+import { call, countBy, Outcome } from '../support/faults/traffic';
 import { freePort } from '../support/spawned-service';
 import { RunningStack, startSystemStack } from '../support/system-stack';
 
 // Races through the gateway: many identical requests at once, and the databases afterwards hold
 // exactly what one request would have written.
 
-const ITEMS = [{ product_name: 'Chair', quantity: 3, unit_price: 41.3 }];
+// A catalog product at its catalog price (3 × 41.30 = 123.90): the server prices the order.
+const ITEMS = [{ product_name: 'Stool', quantity: 3, unit_price: 41.3 }];
+const UNITS = 3;
 const bodyOf = (outcome: Outcome) => (outcome.body ?? {}) as { id?: string; status?: string; code?: string; payment_id?: string };
 // A race lost once in a while shows up more often over a few rounds.
 const ROUNDS = [1, 2, 3, 4, 5];
@@ -29,6 +32,9 @@ describe('the system under concurrent identical requests', () => {
   afterAll(async () => {
     await system?.close();
   });
+
+  /** The units the catalog has on hand of the product ITEMS names. */
+  const stock = async () => (await system.databases.order.query<{ n: number }>("SELECT stock_on_hand AS n FROM products WHERE sku = 'STOOL-01'"))[0].n;
 
   const placeOrder = async (paymentMethod: string) => {
     const placed = await call(gateway, { method: 'POST', path: '/orders', token: jane.accessToken, body: { items: ITEMS, payment_method: paymentMethod } });
@@ -60,6 +66,7 @@ describe('the system under concurrent identical requests', () => {
     'places one order and makes one payment under 20 concurrent POST /orders with one Idempotency-Key, every response naming that order (round %i)',
     async () => {
       const key = uniqueName('checkout');
+      const before = await stock();
       const outcomes = await all(20, () =>
         call(gateway, {
           method: 'POST',
@@ -82,12 +89,16 @@ describe('the system under concurrent identical requests', () => {
       expect(await system.databases.order.query('SELECT count(*)::int AS n FROM order_items WHERE order_id = $1', [id])).toEqual([{ n: 1 }]);
       const payments = await system.databases.payment.query('SELECT id, status, amount_minor::int AS amount_minor FROM payments WHERE order_id = $1', [id]);
       expect(payments).toEqual([{ id: orders[0].payment_id, status: 'completed', amount_minor: 12390 }]);
+      // One order takes its stock once, however many requests carried it.
+      expect(await stock()).toBe(before - UNITS);
     },
   );
 
   it.each(ROUNDS)('refunds one payment exactly once under 20 concurrent refunds, and the order ends refunded once (round %i)', async () => {
+    const before = await stock();
     const order = await placeOrder('test_success');
     expect(order.status).toBe('confirmed');
+    expect(await stock()).toBe(before - UNITS);
     const outcomes = await all(20, () => call(gateway, { method: 'POST', path: `/payments/${order.payment_id}/refund`, token: jane.accessToken }));
 
     expect(countBy(outcomes, (o) => o.status)).toEqual({ 200: 1, 409: 19 });
@@ -101,6 +112,7 @@ describe('the system under concurrent identical requests', () => {
     const stored = await eventually(
       () => system.databases.order.query<{ status: string; status_reason: string }>('SELECT status, status_reason FROM orders WHERE id = $1', [order.id]),
       (rows) => rows[0]?.status === 'refunded',
+      { timeoutMs: 15_000 },
     );
     expect(stored).toEqual([{ status: 'refunded', status_reason: 'The payment of this order was refunded' }]);
     const delivered = await eventually(
@@ -109,13 +121,19 @@ describe('the system under concurrent identical requests', () => {
           order.payment_id,
         ]),
       (rows) => rows.every((r) => r.delivered),
+      { timeoutMs: 15_000 },
     );
     expect(delivered).toEqual([{ delivered: true }]);
+    // Refunded before shipment: the stock comes back, once.
+    expect(await stock()).toBe(before);
   });
 
   it.each(ROUNDS)('makes at most one completed payment under 20 concurrent /pay retries of one declined order (round %i)', async () => {
+    const before = await stock();
     const order = await placeOrder('test_decline');
     expect(order.status).toBe('payment_failed');
+    // Declined: the stock went back in the same transaction.
+    expect(await stock()).toBe(before);
     const outcomes = await all(20, () =>
       call(gateway, { method: 'POST', path: `/orders/${order.id}/pay`, token: jane.accessToken, body: { payment_method: 'test_success' } }),
     );
@@ -135,5 +153,7 @@ describe('the system under concurrent identical requests', () => {
       { status: 'confirmed', payment_id: completed[0].id, payment_attempt: 2 },
     ]);
     expect(await doubleCharges(system.databases)).toEqual([]);
+    // The one retry that went through took the stock again, once.
+    expect(await stock()).toBe(before - UNITS);
   });
 });

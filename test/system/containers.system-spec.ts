@@ -8,9 +8,10 @@ import { promisify } from 'node:util';
 import { load, YAML11_SCHEMA } from 'js-yaml';
 import type { ConfigFactory } from '@nestjs/config';
 import * as authLib from '@app/auth';
-import * as bootstrapLib from '@app/bootstrap';
-import { ConfigError, serviceConfig } from '@app/bootstrap';
+import * as configLib from '@app/config';
+import { ConfigError, serviceConfig } from '@app/config';
 import * as dbLib from '@app/db';
+import * as serviceClientLib from '@app/service-client';
 import {
   buildContextFiles,
   copyBuildContext,
@@ -33,6 +34,7 @@ import { paymentService } from '../../apps/payment/src/payment-service';
 import * as userConfigModule from '../../apps/user/src/config/user.config';
 import * as orderConfigModule from '../../apps/order/src/config/order.config';
 import * as paymentConfigModule from '../../apps/payment/src/config/payment.config';
+import { SERVICES } from '@app/contracts';
 
 // No Docker engine here: docker-compose.yml is checked against the Compose Specification's JSON
 // schema (vendored in test/support/schemas/compose-spec.json from the `dclint` 3.1.0 npm package,
@@ -43,7 +45,7 @@ const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const APPS = { user: userService, order: orderService, payment: paymentService } as const;
 type App = keyof typeof APPS;
-const PREFIX: Record<App, string> = { user: 'users', order: 'orders', payment: 'payments' };
+const PREFIX: Record<App, string> = { user: SERVICES.user.prefix, order: SERVICES.order.prefix, payment: SERVICES.payment.prefix };
 
 interface ComposeService {
   image?: string;
@@ -126,7 +128,15 @@ function variablesRead(app: App): EnvVariable[] {
   });
 }
 
-const configModules: Record<string, unknown> = { ...bootstrapLib, ...authLib, ...dbLib, ...userConfigModule, ...orderConfigModule, ...paymentConfigModule };
+const configModules: Record<string, unknown> = {
+  ...configLib,
+  ...authLib,
+  ...dbLib,
+  ...serviceClientLib,
+  ...userConfigModule,
+  ...orderConfigModule,
+  ...paymentConfigModule,
+};
 const configByName = (name: string) => configModules[name];
 
 /** Runs the service's own config factories on an environment, as its start does. */
@@ -201,7 +211,11 @@ describe('docker-compose.yml', () => {
     expect(resolvedEnvironmentOf('user').REDIS_URL).toBe(`redis://:${SECRETS.redis_password}@redis:6379/0`);
     const urls = Object.fromEntries((Object.keys(APPS) as App[]).map((app) => [app, environmentOf(app)]));
     for (const env of Object.values(urls)) {
-      expect(env).toMatchObject({ USER_SERVICE_URL: 'http://user:3001', ORDER_SERVICE_URL: 'http://order:3002', PAYMENT_SERVICE_URL: 'http://payment:3003' });
+      expect(env).toMatchObject({
+        USER_SERVICE_URL: `http://user:${SERVICES.user.port}`,
+        ORDER_SERVICE_URL: `http://order:${SERVICES.order.port}`,
+        PAYMENT_SERVICE_URL: `http://payment:${SERVICES.payment.port}`,
+      });
     }
   });
 
@@ -328,9 +342,9 @@ describe('docker-compose.yml', () => {
     };
     const targets = Object.fromEntries(prometheus.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]));
     expect(targets).toEqual({
-      user: ['user:3001'],
-      order: ['order:3002'],
-      payment: ['payment:3003'],
+      user: [`user:${SERVICES.user.port}`],
+      order: [`order:${SERVICES.order.port}`],
+      payment: [`payment:${SERVICES.payment.port}`],
       nginx: ['nginx-exporter:9113'],
       gateway: ['mtail:3903'],
       alertmanager: ['alertmanager:9093'],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -5,7 +6,9 @@ import { Account, registerAndLogin, uniqueName } from '../support/accounts';
 import { doubleCharges, ledgerViolations, readLedger } from '../support/faults/ledger';
 import { metricValue, readiness, restart, servedSince, signalAndWait } from '../support/faults/processes';
 import { mapBounded } from '../support/bounded';
-import { call, countBy, eventually, Outcome, sleep, startStream } from '../support/faults/traffic';
+import { TEST_CATALOG_FILE } from '../support/environment';
+import { eventually } from '../support/eventually';
+import { call, countBy, Outcome, sleep, startStream } from '../support/faults/traffic';
 import { startService } from '../support/service-under-test';
 import { freePort } from '../support/spawned-service';
 import { RunningStack, startSystemStack } from '../support/system-stack';
@@ -20,9 +23,31 @@ const USER_SERVICE_TIMEOUT_MS = 2000;
 const BREAKER_HALF_OPEN_AFTER_MS = 1000;
 const PAYMENT_UNREACHABLE = /payment service could not be reached.*POST \/orders\/\{id\}\/pay/;
 
-const itemsFor = (i: number) => [{ product_name: `Widget ${i}`, quantity: 1 + (i % 3), unit_price: 10 + (i % 7) + 0.99 }];
+// Catalog products at their catalog prices, in 15 combinations, so that orders' totals differ and a
+// payment of the wrong order's amount would show in the ledger.
+const WIDGET_PRICES = [10.99, 11.99, 12.99];
+const itemsFor = (i: number) => [{ product_name: `Widget ${1 + (i % 3)}`, quantity: 1 + (i % 5), unit_price: WIDGET_PRICES[i % 3] }];
+/** What the test catalog seeds each product with. */
+const SEEDED_STOCK = new Map(
+  (JSON.parse(readFileSync(TEST_CATALOG_FILE, 'utf8')) as { sku: string; stock_on_hand: number }[]).map((p) => [p.sku, p.stock_on_hand]),
+);
 const bodyOf = (outcome: Outcome) =>
   (outcome.body ?? {}) as { id?: string; status?: string; code?: string; status_reason?: string; details?: { reason?: string } };
+/**
+ * Products whose stock does not add up: what the catalog seeded, less the units of every order that
+ * holds stock (pending or confirmed; declined orders gave theirs back), must be what is on hand.
+ */
+async function stockViolations(database: RunningStack['databases']['order']): Promise<string[]> {
+  const rows = await database.query<{ sku: string; on_hand: number; held: number }>(
+    `SELECT p.sku, p.stock_on_hand AS on_hand,
+            coalesce((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
+                      WHERE i.product_id = p.id AND o.status IN ('pending', 'confirmed', 'shipped', 'delivered')), 0)::int AS held
+       FROM products p`,
+  );
+  return rows
+    .filter((r) => SEEDED_STOCK.get(r.sku)! - r.held !== r.on_hand)
+    .map((r) => `${r.sku}: seeded ${SEEDED_STOCK.get(r.sku)}, held ${r.held}, on hand ${r.on_hand}`);
+}
 const report = (lines: Record<string, unknown>) => console.log(JSON.stringify(lines, null, 1));
 
 describe('the system under faults', () => {
@@ -93,6 +118,8 @@ describe('the system under faults', () => {
       expect(
         ledgerViolations({ ...before, payments: before.payments.filter((p) => p.status !== 'completed' || !pending.some((o) => o.id === p.order_id)) }),
       ).toEqual([]);
+      // The stock follows the orders: pending ones hold theirs, declined ones gave it back.
+      expect(await stockViolations(system.databases.order)).toEqual([]);
 
       // Back: every pending order becomes confirmed or payment_failed through /pay (the breaker may take a round to close).
       await restart(system.stack, payment);
@@ -114,6 +141,7 @@ describe('the system under faults', () => {
       expect(after.orders.filter((o) => !['confirmed', 'payment_failed'].includes(o.status))).toEqual([]);
       expect(await doubleCharges(system.databases)).toEqual([]);
       expect(ledgerViolations(after)).toEqual([]);
+      expect(await stockViolations(system.databases.order)).toEqual([]);
       const repaired = countBy(
         after.orders.filter((o) => pending.some((p) => p.id === o.id)),
         (o) => o.status,
@@ -185,8 +213,7 @@ describe('the system under faults', () => {
           return outcome;
         },
         (o) => o.status === 201,
-        10 * BREAKER_HALF_OPEN_AFTER_MS,
-        BREAKER_HALF_OPEN_AFTER_MS / 2,
+        { timeoutMs: 10 * BREAKER_HALF_OPEN_AFTER_MS, pauseMs: BREAKER_HALF_OPEN_AFTER_MS / 2 },
       );
       expect(retries.filter((o) => o.status !== 201 && o.status !== 503)).toEqual([]);
       expect(placed.status).toBe(201);
@@ -211,24 +238,30 @@ describe('the system under faults', () => {
           maxRequests: 4000,
           maxMs: 45_000,
         });
-        await sleep(500);
+        const answeredSince = (since: number, ok: (o: Outcome) => boolean) => stream.outcomes.filter((o) => o.at > since && ok(o)).length;
+        await eventually(async () => answeredSince(0, (o) => o.status === 200) >= 20, Boolean, { what: 'traffic flowing before the cut' });
 
         await database.goAway();
         const cutAt = Date.now();
-        const downReadiness = await eventually(
-          () => readiness(instance),
-          (s) => s === 503,
-          10_000,
-        );
-        await sleep(2500);
-        await database.comeBack();
+        let downReadiness: number;
+        try {
+          downReadiness = await eventually(
+            () => readiness(instance),
+            (s) => s === 503,
+            { what: 'readiness 503 while the database is away' },
+          );
+          await eventually(async () => answeredSince(cutAt, (o) => o.status === 503) >= 10, Boolean, { what: 'clients answered while the database is away' });
+        } finally {
+          // Whatever failed, the next tests get their database back.
+          await database.comeBack();
+        }
         const upReadiness = await eventually(
           () => readiness(instance),
           (s) => s === 200,
-          20_000,
+          { timeoutMs: 20_000 },
         );
         const recoveredAt = Date.now();
-        await sleep(1000);
+        await eventually(async () => answeredSince(recoveredAt, () => true) >= 20, Boolean, { what: 'clients answered after the recovery', timeoutMs: 15_000 });
         const outcomes = await stream.stop();
 
         expect(downReadiness).toBe(503);
@@ -371,7 +404,7 @@ describe('the system under faults', () => {
         const late = await eventually(
           () => system.databases.payment.query<{ id: string; status: string }>('SELECT id, status FROM payments WHERE order_id = $1', [id]),
           (rows) => rows.length > 0,
-          10_000,
+          { timeoutMs: 10_000 },
         );
         expect(late).toEqual([{ id: expect.any(String), status: 'completed' }]);
         expect(await database.query('SELECT status, payment_id FROM orders WHERE id = $1', [id])).toEqual([{ status: 'pending', payment_id: null }]);
@@ -427,7 +460,8 @@ describe('the system under faults', () => {
           maxRequests: 8000,
           maxMs: 90_000,
         });
-        await sleep(300);
+        const answeredSince = (since: number) => stream.outcomes.filter((o) => o.at > since).length;
+        await eventually(async () => answeredSince(0) >= 20, Boolean, { what: 'traffic flowing before the restart' });
         const started = Date.now();
         const timeline: string[] = [];
         const note = (event: string) => timeline.push(`${Date.now() - started} ms ${event}`);
@@ -441,11 +475,14 @@ describe('the system under faults', () => {
           note(`replica ${instance.replica} ready`);
           // nginx takes a replica back only after its fail_timeout (5 s): the next one stops once it has.
           if (i < system.stack.instances[app].length - 1) {
-            expect(await eventually(async () => servedSince(system.logs, instance, 2, path, restartedAt), Boolean, 20_000, 250)).toBe(true);
+            expect(await eventually(async () => servedSince(system.logs, instance, 2, path, restartedAt), Boolean, { timeoutMs: 20_000, pauseMs: 250 })).toBe(
+              true,
+            );
             note(`replica ${instance.replica} serves through the gateway again`);
           }
         }
-        await sleep(300);
+        const restartedAll = Date.now();
+        await eventually(async () => answeredSince(restartedAll) >= 20, Boolean, { what: 'traffic served after the last restart' });
         const outcomes = await stream.stop();
         const failed = outcomes
           .filter((o) => o.status !== 200)
@@ -466,8 +503,7 @@ describe('the system under faults', () => {
           () =>
             database.query<{ state: string | null }>('SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [app]),
           (rows) => rows.length > 0 && stuckIn(rows).length === 0,
-          5_000,
-          100,
+          { timeoutMs: 5_000, pauseMs: 100 },
         );
         expect(sessions.length).toBeGreaterThan(0);
         expect(stuckIn(sessions)).toEqual([]);

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { connect as netConnect, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -11,12 +11,9 @@ import { chromium, Browser } from 'playwright-core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../support/accounts';
-import { freePort } from '../support/spawned-service';
 import { limitedByGateway, rawRequest, RawResponse, SecondGateway, startSecondGateway } from '../support/second-gateway';
 import { RunningStack, startSystemStack } from '../support/system-stack';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { renderGateway, gatewayVariables, findNginx } = require('../../scripts/stack') as typeof import('../../scripts/stack');
+import { eventually } from '../support/eventually';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 const ITEMS = [{ product_name: 'Desk', quantity: 2, unit_price: 149.95 }];
@@ -75,15 +72,6 @@ function connectFrom(port: number, localAddress: string): Promise<Socket> {
   });
 }
 
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 describe('the system through the nginx gateway', () => {
   let system: RunningStack;
   let gw: TestAgent;
@@ -115,6 +103,7 @@ describe('the system through the nginx gateway', () => {
     const order = await eventually(
       async () => (await gw.get(`/orders/${placed.body.id}`).set(bearer(jane.accessToken))).body,
       (o) => o.status === 'refunded',
+      { timeoutMs: 15_000 },
     );
     expect(order.status).toBe('refunded');
   });
@@ -135,6 +124,7 @@ describe('the system through the nginx gateway', () => {
     const accessLog = await eventually(
       async () => system.logs.join('\n'),
       (logs) => logs.includes('"requestId":"gw-trace-42"'),
+      { timeoutMs: 15_000 },
     );
     expect(accessLog).toContain('"requestId":"gw-trace-42"');
   });
@@ -249,38 +239,22 @@ describe('the system through the nginx gateway', () => {
   });
 
   describe('rate limits, on a gateway with the default configuration', () => {
-    let limited: TestAgent;
-    let nginx: ReturnType<typeof spawn>;
+    // Each test gets a gateway of its own, so its limit zones start full: none waits for another's to refill.
+    let limited: SecondGateway | undefined;
+    const startLimited = async () => {
+      limited = await startSecondGateway(system);
+      return request(limited.url);
+    };
 
-    beforeAll(async () => {
-      const dir = join(system.stack.gateway!.dir, '..', `limited-${Date.now()}`);
-      const upstream = (app: 'user' | 'order' | 'payment') => system.stack.instances[app].map((i) => `server 127.0.0.1:${i.port};`).join(' ');
-      const [port, tls, status] = await Promise.all([freePort(), freePort(), freePort()]);
-      const variables = gatewayVariables(
-        { GATEWAY_PORT: String(port), GATEWAY_TLS_PORT: String(tls), GATEWAY_STATUS_PORT: String(status) },
-        { user: upstream('user'), order: upstream('order'), payment: upstream('payment') },
-        dir,
-      );
-      mkdirSync(dir, { recursive: true });
-      nginx = spawn(findNginx()!, ['-c', renderGateway(dir, variables), '-p', dir, '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-      limited = request(`http://127.0.0.1:${port}`);
-      await eventually(
-        () =>
-          fetch(`http://127.0.0.1:${port}/health`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        (ok) => ok,
-      );
-    });
-
-    afterAll(() => {
-      nginx?.kill('SIGQUIT');
+    afterEach(() => {
+      limited?.stop();
+      limited = undefined;
     });
 
     it('answers 429 with Retry-After past the burst (10 r/s, burst 20)', async () => {
+      const gateway = await startLimited();
       const responses = [];
-      for (let i = 0; i < 40; i++) responses.push(await limited.get('/users/health'));
+      for (let i = 0; i < 40; i++) responses.push(await gateway.get('/users/health'));
       const statuses = responses.map((r) => r.status);
       expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(5);
@@ -291,9 +265,9 @@ describe('the system through the nginx gateway', () => {
     });
 
     it('limits password guessing on POST /users/login harder than the rest', async () => {
-      await new Promise((r) => setTimeout(r, 3000));
+      const gateway = await startLimited();
       const statuses = [];
-      for (let i = 0; i < 12; i++) statuses.push((await limited.post('/users/login').send(wrongLogin())).status);
+      for (let i = 0; i < 12; i++) statuses.push((await gateway.post('/users/login').send(wrongLogin())).status);
       expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
       expect(statuses).toContain(429);
     });
@@ -328,11 +302,14 @@ describe('the system through the nginx gateway', () => {
 
     afterAll(() => second?.stop());
 
-    /** Those of twelve quick requests that reached a handler: neither limited by the gateway nor without a route. */
+    /**
+     * Those of twelve requests sent at once that reached a handler: neither limited by the gateway nor
+     * without a route. At once, so that the bucket cannot refill between them however slow the handler
+     * (one after the other, twelve bcrypt checks on a busy machine take longer than a refill).
+     */
     async function passed(method: string, path: string, options: { headers?: Record<string, string>; body?: unknown }): Promise<RawResponse[]> {
       const localAddress = nextAddress();
-      const answers: RawResponse[] = [];
-      for (let i = 0; i < 12; i++) answers.push(await rawRequest(second.port, method, path, { ...options, localAddress }));
+      const answers = await Promise.all(Array.from({ length: 12 }, () => rawRequest(second.port, method, path, { ...options, localAddress })));
       return answers.filter((answer) => !limitedByGateway(answer) && answer.status !== 404);
     }
 

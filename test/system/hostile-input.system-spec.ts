@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { Account, bearer, registerAndLogin } from '../support/accounts';
 import { fuzzService, FuzzRun } from '../support/fuzz/fuzz-service';
-import { emailAddress } from '../support/fuzz/hostile-values';
+import { emailAddress, validValue } from '../support/fuzz/hostile-values';
 import { Invariant, INVARIANTS, summarize } from '../support/fuzz/invariants';
-import { fetchOpenApi } from '../support/fuzz/openapi';
+import { fetchOpenApi, OpenApiDocument, operationsOf, Schema } from '../support/fuzz/openapi';
 import { unhandledErrorFor } from '../support/fuzz/service-logs';
 import { freePort } from '../support/spawned-service';
 import { RunningStack, STACK_ADMIN, startSystemStack } from '../support/system-stack';
@@ -27,6 +27,10 @@ describe("hostile input generated from each service's own OpenAPI spec, sent to 
   let adminId: string;
   let refreshTokens: string[];
   let orders: { id: string; payment_id: string }[];
+  /** The seeded catalog, so that generated order items can name real products (and get past pricing). */
+  let products: { id: string; sku: string; name: string; price: number; active: boolean }[];
+  /** A product of the fuzzer's own, for the admin routes to change, deactivate and restock at will. */
+  let fuzzTarget: string;
   const runs: Partial<Record<(typeof SERVICES)[number]['app'], FuzzRun>> = {};
 
   beforeAll(async () => {
@@ -40,12 +44,21 @@ describe("hostile input generated from each service's own OpenAPI spec, sent to 
       refreshTokens.push((await users.post('/users/login').send({ username: jane.username, password: jane.password }).expect(200)).body.refresh_token);
     adminToken = (await users.post('/users/login').send(STACK_ADMIN).expect(200)).body.access_token;
     adminId = (await users.get('/users/me').set(bearer(adminToken)).expect(200)).body.id;
+    products = (await orderService.get('/orders/products?active=all&limit=100').expect(200)).body;
+    expect(products.length).toBeGreaterThan(3);
+    fuzzTarget = (
+      await orderService
+        .post('/orders/products')
+        .set(bearer(adminToken))
+        .send({ sku: 'FUZZ-TARGET', name: 'Fuzz target', price: 5, stock_on_hand: 100 })
+        .expect(201)
+    ).body.id;
     orders = [];
     for (const method of ['test_success', 'test_success', 'test_decline']) {
       const placed = await orderService
         .post('/orders')
         .set(bearer(jane.accessToken))
-        .send({ items: [{ product_name: 'Lamp', quantity: 2, unit_price: 24.5 }], payment_method: method })
+        .send({ items: [{ product_name: 'Lamp', quantity: 2, unit_price: 12.5 }], payment_method: method })
         .expect(201);
       orders.push(placed.body);
     }
@@ -63,17 +76,57 @@ describe("hostile input generated from each service's own OpenAPI spec, sent to 
     await system?.close();
   });
 
-  const hints = () => ({
-    email: fc.oneof(fc.constant(jane.email), emailAddress),
-    username: fc.oneof(fc.constant(jane.username), fc.stringMatching(/^[A-Za-z0-9_.-]{3,32}$/)),
-    password: fc.constantFrom(jane.password, 'wrong-password-1'),
-    refresh_token: fc.constantFrom(...refreshTokens, 'not-a-refresh-token'),
-    currency: fc.constantFrom('USD', 'EUR', 'JPY', 'usd'),
-    order_id: fc.oneof(fc.constantFrom(...orders.map((o) => o.id)), fc.uuid()),
-  });
+  const hints = (spec: OpenApiDocument) => {
+    const names = products.map((p) => p.name);
+    const basic: Record<string, fc.Arbitrary<unknown>> = {
+      email: fc.oneof(fc.constant(jane.email), emailAddress),
+      username: fc.oneof(fc.constant(jane.username), fc.stringMatching(/^[A-Za-z0-9_.-]{3,32}$/)),
+      password: fc.constantFrom(jane.password, 'wrong-password-1'),
+      refresh_token: fc.constantFrom(...refreshTokens, 'not-a-refresh-token'),
+      currency: fc.constantFrom('USD', 'EUR', 'JPY', 'usd'),
+      order_id: fc.oneof(fc.constantFrom(...orders.map((o) => o.id)), fc.uuid()),
+      // Products named as the catalog has them (an order item; a product an admin adds or renames, then taken), or not.
+      product_id: fc.oneof(fc.constantFrom(...products.map((p) => p.id)), fc.uuid()),
+      sku: fc.oneof(fc.constantFrom(...products.map((p) => p.sku)), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/)),
+      product_name: fc.oneof(fc.constantFrom(...names, ...names.map((n) => n.toUpperCase())), fc.string({ minLength: 1, maxLength: 40 })),
+      name: fc.oneof(fc.constantFrom(...names), fc.string({ minLength: 1, maxLength: 40 })),
+    };
+    const createOrder = operationsOf(spec).find((op) => op.id === 'createOrder');
+    if (!createOrder) return basic;
+    // Most generated orders name catalog products exactly as a client would (by id, sku or name,
+    // with or without the price it expects), so that they reach pricing, stock and payment; the
+    // others are built from the schema field by field. Every strategy of the fuzzer then applies.
+    const orderFields = createOrder.body!.properties as Record<string, Schema>;
+    const itemSchema = (orderFields.items.items ?? {}) as Schema;
+    // A client sends a total and a currency only sometimes; when it does, they must be right, so a
+    // generated one (almost never right) is left out half the time, or no order would be placed.
+    const sometimes = (value: fc.Arbitrary<unknown>) => fc.oneof(fc.constant(undefined), value);
+    const catalogItem = fc
+      .record({
+        product: fc.constantFrom(...products),
+        by: fc.constantFrom('product_id', 'sku', 'product_name', 'name'),
+        quantity: fc.integer({ min: 1, max: 5 }),
+        priceAs: fc.constantFrom(undefined, 'unit_price', 'price'),
+      })
+      .map(({ product, by, quantity, priceAs }) => ({
+        [by]: { product_id: product.id, sku: product.sku, product_name: product.name, name: product.name }[by],
+        quantity,
+        ...(priceAs ? { [priceAs]: product.price } : {}),
+      }));
+    return {
+      ...basic,
+      currency: sometimes(basic.currency),
+      total_amount: sometimes(validValue(orderFields.total_amount, basic)),
+      items: fc.oneof(
+        { weight: 3, arbitrary: fc.array(catalogItem, { minLength: 1, maxLength: 3 }) },
+        { weight: 1, arbitrary: fc.array(validValue(itemSchema, basic), { minLength: 1, maxLength: 3 }) },
+      ),
+    };
+  };
 
   const pathIds = (app: (typeof SERVICES)[number]['app']) =>
-    ({ user: [jane.id, adminId], order: orders.map((o) => o.id), payment: orders.map((o) => o.payment_id) })[app];
+    // The catalog's products stay out of the paths: the admin routes would deactivate them all, and no generated order would get past pricing.
+    ({ user: [jane.id, adminId], order: [...orders.map((o) => o.id), fuzzTarget], payment: orders.map((o) => o.payment_id) })[app];
 
   describe.each(SERVICES)('the $app service', ({ app, prefix, seed }) => {
     let run: FuzzRun;
@@ -81,16 +134,17 @@ describe("hostile input generated from each service's own OpenAPI spec, sent to 
 
     beforeAll(async () => {
       const url = system.stack.instances[app][0].url;
+      const spec = await fetchOpenApi(url, prefix);
       run = await fuzzService({
         url,
         prefix,
-        spec: await fetchOpenApi(url, prefix),
+        spec,
         requests: REQUESTS_PER_SERVICE,
         seed,
         concurrency: CONCURRENCY,
         tokens: { user: jane.accessToken, admin: adminToken },
         pathIds: pathIds(app),
-        hints: hints(),
+        hints: hints(spec),
         explain: (requestId) => unhandledErrorFor(system.logs, requestId),
       });
       runs[app] = run;
@@ -118,5 +172,21 @@ describe("hostile input generated from each service's own OpenAPI spec, sent to 
     it('is still up and ready afterwards', async () => {
       await request(system.stack.instances[app][0].url).get(`/${prefix}/health`).expect(200);
     });
+
+    if (app === 'order') {
+      it('got generated orders past validation and pricing: some were placed, each priced from the catalog and holding what its items say', async () => {
+        // The catalog's products are out of the fuzzer's paths, so their prices are still those the orders were placed at.
+        const placed = await system.databases.order.query<{ id: string; total_minor: string; items_minor: string; off_catalog: number }>(
+          `SELECT o.id, o.total_minor::text AS total_minor, sum(i.quantity * i.unit_price_minor)::text AS items_minor,
+                  count(*) FILTER (WHERE p.id IS NULL OR p.price_minor <> i.unit_price_minor)::int AS off_catalog
+             FROM orders o JOIN order_items i ON i.order_id = o.id LEFT JOIN products p ON p.id = i.product_id
+            WHERE NOT (o.id = ANY($1::uuid[])) GROUP BY o.id`,
+          [orders.map((o) => o.id)],
+        );
+        console.log(`Orders the fuzzer placed: ${placed.length}`);
+        expect(placed.length).toBeGreaterThan(0);
+        expect(placed.filter((o) => o.total_minor !== o.items_minor || o.off_catalog > 0)).toEqual([]);
+      });
+    }
   });
 });

@@ -10,6 +10,7 @@ import TestAgent from 'supertest/lib/agent';
 import { bearer, registerAndLogin } from '../support/accounts';
 import { freePort } from '../support/spawned-service';
 import { RunningStack, startSystemStack } from '../support/system-stack';
+import { eventually } from '../support/eventually';
 
 // The monitoring/ configuration against a real Prometheus (Debian's /usr/bin/prometheus) scraping
 // the system as `npm start` runs it, and the nginx exporter (Debian package
@@ -69,7 +70,9 @@ interface Rule {
   annotations?: Record<string, string>;
 }
 const RULE_FILES = (load(readFileSync(join(MONITORING, 'prometheus.yml'), 'utf8')) as PrometheusConfig).rule_files;
-const RULES = RULE_FILES.flatMap((file) => (load(readFileSync(join(MONITORING, file), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules));
+const RULES = RULE_FILES.flatMap((file) =>
+  (load(readFileSync(join(MONITORING, file), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules),
+);
 const ALERTS = RULES.filter((r): r is Rule & { alert: string } => Boolean(r.alert));
 const RECORDS = RULES.filter((r): r is Rule & { record: string } => Boolean(r.record));
 const RUNBOOKS = readFileSync(join(MONITORING, 'runbooks.md'), 'utf8');
@@ -85,15 +88,6 @@ function expand(expr: string, dashboard: Dashboard): string {
     if (!(name in variables)) throw new Error(`unknown dashboard variable ${match} in ${expr}`);
     return variables[name];
   });
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000, pauseMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, pauseMs));
-  }
 }
 
 function startProcess(binary: string, args: string[], output: string[]): ChildProcess {
@@ -131,7 +125,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     return (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown[] | [number, string] } };
   };
   const targetsUp = async () => {
-    type Targets = { data: { activeTargets: { labels: { job: string }; health: string; lastError: string }[] } };
+    type Targets = { data: { activeTargets: { labels: { job: string }; health: string; lastError: string; lastScrape: string }[] } };
     return ((await (await fetch(`${prometheusUrl}/api/v1/targets`)).json()) as Targets).data.activeTargets;
   };
   const seriesCount = (answer: Awaited<ReturnType<typeof query>>) =>
@@ -147,7 +141,18 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     const [mtailPort, mtailSyslogPort] = await Promise.all([freePort(), freePort()]);
     mtail = startProcess(
       MTAIL,
-      ['--progs', join(MONITORING, 'mtail'), '--logs', `udp://127.0.0.1:${mtailSyslogPort}`, '--address', '127.0.0.1', '--port', String(mtailPort), '--emit_prog_label=false', '--logtostderr'],
+      [
+        '--progs',
+        join(MONITORING, 'mtail'),
+        '--logs',
+        `udp://127.0.0.1:${mtailSyslogPort}`,
+        '--address',
+        '127.0.0.1',
+        '--port',
+        String(mtailPort),
+        '--emit_prog_label=false',
+        '--logtostderr',
+      ],
       output,
     );
     system = await startSystemStack({
@@ -221,25 +226,41 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       output,
     );
     prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    const ready = await eventually(
+    await eventually(
       () =>
         fetch(`${prometheusUrl}/-/ready`).then(
           (r) => r.ok,
           () => false,
         ),
       Boolean,
+      { what: () => `Prometheus ready:\n${output.join('')}`, timeoutMs: 30_000, pauseMs: 500 },
     );
-    if (!ready) throw new Error(`Prometheus did not start:\n${output.join('')}`);
 
     // Prometheus applies its targets a few seconds after it is ready: traffic before the first scrape would be invisible to rates.
-    const scraping = await eventually(targetsUp, (targets) => targets.length === 7 && targets.every((t) => t.health === 'up'));
-    if (!scraping.every((t) => t.health === 'up')) throw new Error(`not every target is up: ${JSON.stringify(scraping)}\n${output.join('')}`);
+    await eventually(targetsUp, (targets) => targets.length === 7 && targets.every((t) => t.health === 'up'), {
+      what: () => `every target up:\n${output.join('')}`,
+      timeoutMs: 30_000,
+      pauseMs: 500,
+    });
 
-    // Two rounds of traffic a few scrapes apart: every counter then has a sample before and after
-    // an increase, so rates see it (a series is born with its first increment).
+    // Two rounds of traffic, each followed by two scrapes of every target: every counter then has a
+    // sample before and after an increase, so rates see it (a series is born with its first increment).
+    const scrapedTwiceSince = async (since: number) => {
+      const once = await eventually(targetsUp, (targets) => targets.every((t) => Date.parse(t.lastScrape) > since), {
+        what: 'every target scraped',
+        timeoutMs: 30_000,
+        pauseMs: 250,
+      });
+      const firstScrape = Math.max(...once.map((t) => Date.parse(t.lastScrape)));
+      await eventually(targetsUp, (targets) => targets.every((t) => Date.parse(t.lastScrape) > firstScrape), {
+        what: 'every target scraped again',
+        timeoutMs: 30_000,
+        pauseMs: 250,
+      });
+    };
     for (let round = 0; round < 2; round++) {
       await driveTraffic(gw);
-      await new Promise((r) => setTimeout(r, 3000));
+      await scrapedTwiceSince(Date.now());
     }
   }, 180_000);
 
@@ -271,7 +292,15 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       expect(RUNBOOKS).toMatch(new RegExp(`^## ${rule.alert}$`, 'm'));
     }
     expect(ALERTS.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['ServiceDown', 'ErrorBudgetBurn', 'LatencyBudgetBurn', 'PaymentOutboxBacklog', 'DatabasePoolSaturated', 'EventLoopLagHigh', 'CircuitBreakerOpen']),
+      expect.arrayContaining([
+        'ServiceDown',
+        'ErrorBudgetBurn',
+        'LatencyBudgetBurn',
+        'PaymentOutboxBacklog',
+        'DatabasePoolSaturated',
+        'EventLoopLagHigh',
+        'CircuitBreakerOpen',
+      ]),
     );
   });
 
@@ -292,9 +321,13 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     await gw.get('/metrics').expect(404);
     const tooLarge = 3;
     for (let i = 0; i < tooLarge; i++) {
-      await gw.post('/users/login').set('Content-Type', 'application/json').send(`{"username":"${'x'.repeat(200_000)}"}`).expect(413);
+      await gw
+        .post('/users/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"username":"${'x'.repeat(200_000)}"}`)
+        .expect(413);
     }
-    const after = await eventually(counted, (c) => (c['413 gateway'] ?? 0) - (before['413 gateway'] ?? 0) >= tooLarge);
+    const after = await eventually(counted, (c) => (c['413 gateway'] ?? 0) - (before['413 gateway'] ?? 0) >= tooLarge, { timeoutMs: 30_000, pauseMs: 500 });
     expect((after['413 gateway'] ?? 0) - (before['413 gateway'] ?? 0)).toBe(tooLarge);
     expect(after['413 upstream']).toBeUndefined();
     expect(after['200 upstream']).toBeGreaterThan(0);
@@ -307,7 +340,11 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
   it('records the objectives for the three services from real traffic, leaving health probes and scrapes out', async () => {
     const services = async (promql: string) =>
       ((await query(promql)).data?.result as { metric: { service: string } }[] | undefined)?.map((r) => r.metric.service).sort() ?? [];
-    await eventually(() => services('service:slo_requests:rate5m > 0'), (found) => found.length === 3);
+    await eventually(
+      () => services('service:slo_requests:rate5m > 0'),
+      (found) => found.length === 3,
+      { timeoutMs: 30_000, pauseMs: 500 },
+    );
     expect(await services('service:slo_requests:rate5m > 0')).toEqual(['order', 'payment', 'user']);
     expect(await services('service:slo_error_ratio:ratio_rate5m >= 0')).toEqual(['order', 'payment', 'user']);
     expect(await services('service:slo_slow_ratio:ratio_rate5m >= 0')).toEqual(['order', 'payment', 'user']);
@@ -348,6 +385,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     const loaded = await eventually(
       async () => ((await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as Rules).data.groups.flatMap((g) => g.rules),
       (rules) => rules.length === RULES.length && rules.every((r) => r.health === 'ok'),
+      { timeoutMs: 30_000, pauseMs: 500 },
     );
     expect(loaded.map((r) => `${r.name} ${r.type} ${r.health} ${r.lastError ?? ''}`.trim()).sort()).toEqual(
       RULES.map((r) => (r.alert ? `${r.alert} alerting ok` : `${r.record} recording ok`)).sort(),
@@ -393,8 +431,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
           }),
         ),
       (list) => list.every((a) => a.count > 0),
-      20_000,
-      1000,
+      { timeoutMs: 20_000, pauseMs: 1000 },
     );
     const failing = answers.filter((a) => a.count <= 0).map((a) => `${a.label} -> ${a.error ?? 'no series'}`);
     expect(failing).toEqual([]);
@@ -442,12 +479,11 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
     expect(await route('alertname=ErrorBudgetBurn', 'severity=critical', 'service=order')).toBe('page');
     expect(await route('alertname=LatencyBudgetBurn', 'severity=warning', 'service=order')).toBe('ticket');
     expect(await route('alertname=Watchdog', 'severity=none')).toBe('heartbeat');
-    const heartbeat = await eventually(
-      async () => notifications.find((n) => n.path === '/heartbeat'),
-      Boolean,
-      60_000,
-    );
-    expect(heartbeat?.body).toMatchObject({ receiver: 'heartbeat', alerts: [expect.objectContaining({ labels: expect.objectContaining({ alertname: 'Watchdog' }) })] });
+    const heartbeat = await eventually(async () => notifications.find((n) => n.path === '/heartbeat'), Boolean, { timeoutMs: 60_000, pauseMs: 500 });
+    expect(heartbeat?.body).toMatchObject({
+      receiver: 'heartbeat',
+      alerts: [expect.objectContaining({ labels: expect.objectContaining({ alertname: 'Watchdog' }) })],
+    });
   });
 });
 
@@ -455,7 +491,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
 async function driveTraffic(gw: TestAgent): Promise<void> {
   const account = await registerAndLogin(gw);
   const auth = bearer(account.accessToken);
-  const items = [{ product_name: 'Desk lamp', quantity: 2, unit_price: 24.5 }];
+  const items = [{ product_name: 'Desk lamp', quantity: 2, unit_price: 34 }];
   const paid = await gw.post('/orders').set(auth).send({ items, payment_method: 'test_success' }).expect(201);
   expect(paid.body.status).toBe('confirmed');
   await gw.post('/orders').set(auth).send({ items, payment_method: 'credit_card' }).expect(201);

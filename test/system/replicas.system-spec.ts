@@ -40,7 +40,11 @@ describe('two replicas of every service behind the gateway', () => {
       let order;
       // A POST in flight on a killed replica is not retried by nginx (not idempotent): the client retries with its key.
       for (let attempt = 0; attempt < 10 && !order; attempt++) {
-        const res = await gw.post('/orders').set(bearer(account.accessToken)).set('Idempotency-Key', key).send({ items: ITEMS, payment_method: 'test_success' });
+        const res = await gw
+          .post('/orders')
+          .set(bearer(account.accessToken))
+          .set('Idempotency-Key', key)
+          .send({ items: ITEMS, payment_method: 'test_success' });
         if (res.status === 201) order = res.body;
         else await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
       }

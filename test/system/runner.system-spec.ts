@@ -54,7 +54,13 @@ async function startUntilUp(env: Record<string, string>): Promise<{ child: Child
   while (!output.includes('The system is up')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`npm start did not come up:\n${output.split('\n').filter((l) => !l.includes('"level":30')).slice(-40).join('\n')}`);
+      throw new Error(
+        `npm start did not come up:\n${output
+          .split('\n')
+          .filter((l) => !l.includes('"level":30'))
+          .slice(-40)
+          .join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -63,11 +69,21 @@ async function startUntilUp(env: Record<string, string>): Promise<{ child: Child
 
 /** The environment of each process npm start runs (Linux /proc), by pid. */
 function childEnvironments(parent: number): Record<string, string>[] {
-  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(parent)], { encoding: 'utf8' }).split('\n').map((p) => p.trim()).filter(Boolean);
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(parent)], { encoding: 'utf8' })
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return pids.flatMap((pid) => {
     try {
       const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      return [Object.fromEntries(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))];
+      return [
+        Object.fromEntries(
+          raw
+            .split('\0')
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        ),
+      ];
     } catch {
       return [];
     }
@@ -161,7 +177,9 @@ describe('npm start tells the truth about start-up', () => {
       const adminId = ((await me.json()) as { id: string }).id;
       // What an attacker who read the repository would send: an admin token for the real admin's id.
       const listUsers = (signedWith: string) =>
-        fetch(`${user}/users`, { headers: { authorization: `Bearer ${signTestToken({ sub: adminId, role: 'admin', typ: 'access', aud: ACCESS_TOKEN_AUDIENCE }, {}, signedWith)}` } });
+        fetch(`${user}/users`, {
+          headers: { authorization: `Bearer ${signTestToken({ sub: adminId, role: 'admin', typ: 'access', aud: ACCESS_TOKEN_AUDIENCE }, {}, signedWith)}` },
+        });
       const answers: Record<string, string> = {};
       for (const published of PUBLISHED_JWT_SECRETS) {
         const res = await listUsers(published);

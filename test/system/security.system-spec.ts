@@ -12,12 +12,15 @@ import { fetchOpenApi, OpenApiDocument, Operation, operationsOf } from '../suppo
 import { freePort } from '../support/spawned-service';
 import { signAccessToken, signServiceToken } from '../support/tokens';
 import { RunningStack, STACK_ADMIN, startSystemStack } from '../support/system-stack';
+import { eventually } from '../support/eventually';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderGateway, gatewayVariables, findNginx } = require('../../scripts/stack') as typeof import('../../scripts/stack');
 
 const ROOT = join(__dirname, '..', '..');
-const ITEMS = [{ product_name: 'Desk lamp', quantity: 1, unit_price: 39.9 }];
+// A catalog product at its catalog price: the server prices every order.
+const ITEMS = [{ product_name: 'Desk lamp', quantity: 1, unit_price: 34 }];
+const ITEMS_TOTAL = 34;
 const PREFIXES = ['users', 'orders', 'payments'] as const;
 type Prefix = (typeof PREFIXES)[number];
 
@@ -25,15 +28,6 @@ interface Order {
   id: string;
   status: string;
   payment_id: string;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 /** An error body without its request id, to compare two errors. */
@@ -93,7 +87,7 @@ describe('security invariants of the running system', () => {
       createOrder: { items: ITEMS, payment_method: 'test_success' },
       payOrder: { payment_method: 'test_success' },
       updateOrderStatus: { status: 'cancelled' },
-      createPayment: { order_id: unpaid.id, amount: 39.9, payment_method: 'test_success' },
+      createPayment: { order_id: unpaid.id, amount: ITEMS_TOTAL, payment_method: 'test_success' },
     };
     const call = gw[op.method.toLowerCase() as 'get' | 'post' | 'patch'](path).set(bearer(token));
     return op.body ? call.send(bodies[op.id] ?? {}) : call;
@@ -117,19 +111,39 @@ describe('security invariants of the running system', () => {
       expect((await gw.get(`/orders/${confirmed.id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('confirmed');
     });
 
-    describe("service-to-service routes (reached directly, as from inside the network): only the services they name, with a service token", () => {
+    describe('service-to-service routes (reached directly, as from inside the network): only the services they name, with a service token', () => {
       const direct = (app: 'user' | 'order' | 'payment') => request(system.stack.instances[app][0].url);
 
       it("refuses another service's valid token with 403 AUTH.SERVICE_NOT_ALLOWED: the user service cannot have a payment refunded, the order service cannot post payment events", async () => {
         const order = await place(alice, 'test_success');
-        const refund = await direct('payment').post(`/payments/internal/payments/${order.payment_id}/refund`).set(bearer(signServiceToken('user'))).expect(403);
+        const refund = await direct('payment')
+          .post(`/payments/internal/payments/${order.payment_id}/refund`)
+          .set(bearer(signServiceToken('user')))
+          .expect(403);
         expect(refund.body).toMatchObject({ statusCode: 403, code: 'AUTH.SERVICE_NOT_ALLOWED' });
-        const ownRoute = await direct('payment').post(`/payments/internal/payments/${order.payment_id}/refund`).set(bearer(signServiceToken('payment'))).expect(403);
+        const ownRoute = await direct('payment')
+          .post(`/payments/internal/payments/${order.payment_id}/refund`)
+          .set(bearer(signServiceToken('payment')))
+          .expect(403);
         expect(ownRoute.body.code).toBe('AUTH.SERVICE_NOT_ALLOWED');
-        const event = { id: randomUUID(), type: 'payment.refunded', payment_id: order.payment_id, order_id: order.id, user_id: alice.id, occurred_at: new Date().toISOString() };
-        const events = await direct('order').post('/orders/internal/payment-events').set(bearer(signServiceToken('order'))).send(event).expect(403);
+        const event = {
+          id: randomUUID(),
+          type: 'payment.refunded',
+          payment_id: order.payment_id,
+          order_id: order.id,
+          user_id: alice.id,
+          occurred_at: new Date().toISOString(),
+        };
+        const events = await direct('order')
+          .post('/orders/internal/payment-events')
+          .set(bearer(signServiceToken('order')))
+          .send(event)
+          .expect(403);
         expect(events.body.code).toBe('AUTH.SERVICE_NOT_ALLOWED');
-        const status = await direct('user').get(`/users/internal/users/${alice.id}/status`).set(bearer(signServiceToken('user'))).expect(403);
+        const status = await direct('user')
+          .get(`/users/internal/users/${alice.id}/status`)
+          .set(bearer(signServiceToken('user')))
+          .expect(403);
         expect(status.body.code).toBe('AUTH.SERVICE_NOT_ALLOWED');
         expect((await gw.get(`/payments/${order.payment_id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('completed');
         expect((await gw.get(`/orders/${order.id}`).set(bearer(alice.accessToken)).expect(200)).body.status).toBe('confirmed');
@@ -145,7 +159,10 @@ describe('security invariants of the running system', () => {
       });
 
       it("refuses a service token presented as a user's access token (401 AUTH.TOKEN_INVALID)", async () => {
-        const res = await gw.get('/orders').set(bearer(signServiceToken('order', { sub: alice.id, role: 'admin', typ: 'access' }))).expect(401);
+        const res = await gw
+          .get('/orders')
+          .set(bearer(signServiceToken('order', { sub: alice.id, role: 'admin', typ: 'access' })))
+          .expect(401);
         expect(res.body.code).toBe('AUTH.TOKEN_INVALID');
       });
     });
@@ -153,9 +170,15 @@ describe('security invariants of the running system', () => {
     it("refuses a password over bcrypt's 72 bytes at registration (400), so a longer guess sharing its first 72 bytes cannot log in", async () => {
       const name = uniqueName();
       const password = 'é'.repeat(36) + 'x';
-      const res = await gw.post('/users').send({ email: `${name}@example.com`, username: name, password }).expect(400);
+      const res = await gw
+        .post('/users')
+        .send({ email: `${name}@example.com`, username: name, password })
+        .expect(400);
       expect(res.body.errors).toEqual([{ field: 'password', messages: [expect.stringMatching(/at most 72 bytes/)] }]);
-      await gw.post('/users/login').send({ username: name, password: 'é'.repeat(36) + 'y' }).expect(401);
+      await gw
+        .post('/users/login')
+        .send({ username: name, password: 'é'.repeat(36) + 'y' })
+        .expect(401);
     });
 
     it('refuses a refresh token replayed after rotation (401), and the replay ends the whole session', async () => {
@@ -224,7 +247,7 @@ describe('security invariants of the running system', () => {
           ['POST /orders/{id}/pay', gw.post(`/orders/${carolsDeclined.id}/pay`).send({ payment_method: 'test_success' })],
           ['PATCH /orders/{id}/status cancelled', gw.patch(`/orders/${carolsOrder.id}/status`).send({ status: 'cancelled' })],
           ['POST /payments/{id}/refund', gw.post(`/payments/${carolsOrder.payment_id}/refund`)],
-          ['POST /payments', gw.post('/payments').send({ order_id: carolsDeclined.id, amount: 39.9, payment_method: 'test_success' })],
+          ['POST /payments', gw.post('/payments').send({ order_id: carolsDeclined.id, amount: ITEMS_TOTAL, payment_method: 'test_success' })],
         ];
         const wrong: string[] = [];
         for (const [name, call] of attempts) {
@@ -233,7 +256,10 @@ describe('security invariants of the running system', () => {
           if (res.status !== 401 || res.body.code !== 'AUTH.USER_INACTIVE') wrong.push(`${name} → ${res.status} ${res.body.code ?? ''}`);
         }
         expect(wrong).toEqual([]);
-        const orders = await system.databases.order.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE user_id = $1 ORDER BY created_at', [carol.id]);
+        const orders = await system.databases.order.query<{ id: string; status: string }>(
+          'SELECT id, status FROM orders WHERE user_id = $1 ORDER BY created_at',
+          [carol.id],
+        );
         expect(orders.map((o) => o.status).sort()).toEqual(['confirmed', 'payment_failed']);
       });
     });
@@ -272,7 +298,7 @@ describe('security invariants of the running system', () => {
     });
 
     it("Bob learns nothing about Alice's paid order at the payment service: POST /payments with her order_id → 404, not her payment id", async () => {
-      const res = await gw.post('/payments').set(bearer(bob.accessToken)).send({ order_id: confirmed.id, amount: 39.9, payment_method: 'test_success' });
+      const res = await gw.post('/payments').set(bearer(bob.accessToken)).send({ order_id: confirmed.id, amount: ITEMS_TOTAL, payment_method: 'test_success' });
       expect(res.text).not.toContain(confirmed.payment_id);
       expect(res.status).toBe(404);
     });
@@ -309,6 +335,25 @@ describe('security invariants of the running system', () => {
       expect((await gw.patch(`/orders/${toShip.id}/status`).set(bearer(adminToken)).send({ status: 'delivered' }).expect(200)).body.status).toBe('delivered');
     });
 
+    it('refuses a plain user every change to the catalog with 403 (add, change, restock, deactivate), while anyone browses it, and the catalog is unchanged', async () => {
+      const [keyboard] = (await gw.get('/orders/products').query({ search: 'Mechanical keyboard' }).expect(200)).body as { id: string }[];
+      const before = (await gw.get(`/orders/products/${keyboard.id}`).expect(200)).body;
+      const attempts: [string, request.Test][] = [
+        ['POST /orders/products', gw.post('/orders/products').send({ sku: uniqueName('SKU'), name: uniqueName('Free'), price: 0.01, stock_on_hand: 5 })],
+        ['PATCH /orders/products/{id}', gw.patch(`/orders/products/${keyboard.id}`).send({ price: 0.01 })],
+        ['POST /orders/products/{id}/restock', gw.post(`/orders/products/${keyboard.id}/restock`).send({ quantity: 1000 })],
+        ['DELETE /orders/products/{id}', gw.delete(`/orders/products/${keyboard.id}`)],
+      ];
+      const wrong: string[] = [];
+      for (const [name, call] of attempts) {
+        const res = await call.set(bearer(alice.accessToken));
+        if (res.status !== 403 || res.body.code !== 'AUTH.FORBIDDEN') wrong.push(`${name} → ${res.status} ${res.body.code ?? ''}`);
+      }
+      expect(wrong).toEqual([]);
+      expect((await gw.get(`/orders/products/${keyboard.id}`).expect(200)).body).toEqual(before);
+      expect(before).toMatchObject({ sku: 'KB-MECH-01', price: 19.99, active: true });
+    });
+
     it('refuses to register a user with a role or an active flag of their choosing (400)', async () => {
       const name = uniqueName();
       for (const extra of [{ role: 'admin' }, { is_active: true }, { id: '00000000-0000-4000-8000-000000000001' }]) {
@@ -320,7 +365,61 @@ describe('security invariants of the running system', () => {
     });
   });
 
-  describe('Injection: SQL and script payloads in full_name and product_name are stored and returned verbatim, never executed', () => {
+  describe('Pricing: the catalog sets what an order costs, never the client', () => {
+    it('refuses a Mechanical keyboard at 0.01 with 422 ORDER.PRICE_CHANGED naming its price 19.99, and creates no order, no payment and takes no stock', async () => {
+      const mallory = await registerAndLogin(gw);
+      const stock = async () => (await system.databases.order.query<{ n: number }>("SELECT stock_on_hand AS n FROM products WHERE sku = 'KB-MECH-01'"))[0].n;
+      const stockBefore = await stock();
+
+      const attack = await gw
+        .post('/orders')
+        .set(bearer(mallory.accessToken))
+        .send({ items: [{ name: 'Mechanical keyboard', quantity: 1, price: 0.01 }], payment_method: 'test_success' })
+        .expect(422);
+      expect(attack.body).toMatchObject({
+        statusCode: 422,
+        code: 'ORDER.PRICE_CHANGED',
+        details: { items: [{ index: 0, sku: 'KB-MECH-01', price: 0.01, current_price: 19.99 }] },
+      });
+      expect(attack.body.message).toContain('19.99');
+      // The same with a total to match the price it wanted.
+      const withTotal = await gw
+        .post('/orders')
+        .set(bearer(mallory.accessToken))
+        .send({ items: [{ name: 'Mechanical keyboard', quantity: 1, unit_price: 0.01 }], total_amount: 0.01, payment_method: 'test_success' })
+        .expect(422);
+      expect(withTotal.body).toMatchObject({ code: 'ORDER.PRICE_CHANGED', details: { items: [{ index: 0, unit_price: 0.01, current_price: 19.99 }] } });
+
+      const orders = await gw.get('/orders').set(bearer(mallory.accessToken)).expect(200);
+      expect({ body: orders.body, total: orders.headers['x-total-count'] }).toEqual({ body: [], total: '0' });
+      const payments = await gw.get('/payments').set(bearer(mallory.accessToken)).expect(200);
+      expect({ body: payments.body, total: payments.headers['x-total-count'] }).toEqual({ body: [], total: '0' });
+      expect(await system.databases.order.query('SELECT id FROM orders WHERE user_id = $1', [mallory.id])).toEqual([]);
+      expect(await system.databases.payment.query('SELECT id FROM payments WHERE user_id = $1', [mallory.id])).toEqual([]);
+      expect(await stock()).toBe(stockBefore);
+    });
+
+    it('charges an item sent without a price the catalog price, 19.99 for a Mechanical keyboard', async () => {
+      const buyer = await registerAndLogin(gw);
+      const placed = await gw
+        .post('/orders')
+        .set(bearer(buyer.accessToken))
+        .send({ items: [{ name: 'Mechanical keyboard', quantity: 1 }], payment_method: 'test_success' })
+        .expect(201);
+      expect(placed.body).toMatchObject({
+        status: 'confirmed',
+        total_amount: 19.99,
+        items: [{ sku: 'KB-MECH-01', product_name: 'Mechanical keyboard', quantity: 1, unit_price: 19.99, line_total: 19.99 }],
+      });
+      const payment = (await gw.get(`/payments/${placed.body.payment_id}`).set(bearer(buyer.accessToken)).expect(200)).body;
+      expect(payment).toMatchObject({ order_id: placed.body.id, status: 'completed', amount: 19.99 });
+      expect(await system.databases.payment.query('SELECT amount_minor::int AS amount_minor FROM payments WHERE user_id = $1', [buyer.id])).toEqual([
+        { amount_minor: 1999 },
+      ]);
+    });
+  });
+
+  describe('Injection: SQL and script payloads in full_name, product names and descriptions are stored and returned verbatim, never executed', () => {
     const PAYLOADS = [
       "'; DROP TABLE users; --",
       '" OR 1=1 --',
@@ -330,10 +429,10 @@ describe('security invariants of the running system', () => {
       '../../etc/passwd',
       'ctrl\u0001\u0002\u0007\u0008\u000b\u000c\u001b[31m\u001f\u007f end',
     ];
-    const TABLES: Record<'user' | 'order' | 'payment', string[]> = { user: ['users'], order: ['orders', 'order_items'], payment: ['payments'] };
+    const TABLES: Record<'user' | 'order' | 'payment', string[]> = { user: ['users'], order: ['orders', 'order_items', 'products'], payment: ['payments'] };
     let tablesBefore: Record<string, string[]>;
     let rowsBefore: Record<string, number>;
-    const added = { users: 0, orders: 0, order_items: 0, payments: 0 };
+    const added = { users: 0, orders: 0, order_items: 0, products: 0, payments: 0 };
 
     const tableNames = async (db: 'user' | 'order' | 'payment') =>
       (
@@ -371,20 +470,57 @@ describe('security invariants of the running system', () => {
       expect(row.full_name).toBe(payload);
     });
 
-    it.each(PAYLOADS)('keeps %j verbatim as a product name (order, read, database)', async (payload) => {
-      const placed = await gw
-        .post('/orders')
-        .set(bearer(alice.accessToken))
-        .send({ items: [{ product_name: payload, quantity: 2, unit_price: 1.5 }], payment_method: 'test_success' })
-        .expect(201);
-      added.orders++;
-      added.order_items++;
-      added.payments++;
-      expect(placed.body.items[0].product_name).toBe(payload);
-      expect((await gw.get(`/orders/${placed.body.id}`).set(bearer(alice.accessToken)).expect(200)).body.items[0].product_name).toBe(payload);
-      const [row] = await system.databases.order.query<{ product_name: string }>('SELECT product_name FROM order_items WHERE order_id = $1', [placed.body.id]);
-      expect(row.product_name).toBe(payload);
-    });
+    it.each(PAYLOADS)(
+      'refuses %j as the name of no product (422 ORDER.UNKNOWN_PRODUCT), then keeps it verbatim as a product an admin adds (name, description, list, search, order, read, database)',
+      async (payload) => {
+        // No product has that name: the lookup finds nothing, whatever the text says.
+        const unknown = await gw
+          .post('/orders')
+          .set(bearer(alice.accessToken))
+          .send({ items: [{ product_name: payload, quantity: 2 }], payment_method: 'test_success' })
+          .expect(422);
+        expect(unknown.body).toMatchObject({ statusCode: 422, code: 'ORDER.UNKNOWN_PRODUCT', details: { items: [{ index: 0 }] } });
+
+        const created = await gw
+          .post('/orders/products')
+          .set(bearer(adminToken))
+          .send({ sku: uniqueName('INJ'), name: payload, description: payload, price: 1.5, stock_on_hand: 10 })
+          .expect(201);
+        added.products++;
+        expect(created.headers['content-type']).toMatch(/^application\/json/);
+        expect(created.body).toMatchObject({ name: payload, description: payload, price: 1.5, stock_on_hand: 10, active: true });
+        const product = created.body.id as string;
+        expect((await gw.get(`/orders/products/${product}`).expect(200)).body).toMatchObject({ name: payload, description: payload });
+        // Searching by the payload finds that product alone: its text is matched, not run.
+        const found = await gw.get(`/orders/products?search=${encodeURIComponent(payload)}`).expect(200);
+        expect(found.body.map((p: { id: string; name: string; description: string }) => [p.id, p.name, p.description])).toEqual([[product, payload, payload]]);
+        expect(found.headers['x-total-count']).toBe('1');
+
+        // Ordered by its id and by its name, the order carries the name verbatim.
+        for (const item of [{ product_id: product }, { product_name: payload }]) {
+          const placed = await gw
+            .post('/orders')
+            .set(bearer(alice.accessToken))
+            .send({ items: [{ ...item, quantity: 2, unit_price: 1.5 }], payment_method: 'test_success' })
+            .expect(201);
+          added.orders++;
+          added.order_items++;
+          added.payments++;
+          expect(placed.body).toMatchObject({ status: 'confirmed', total_amount: 3 });
+          expect(placed.body.items).toEqual([expect.objectContaining({ product_id: product, product_name: payload, quantity: 2, unit_price: 1.5 })]);
+          expect((await gw.get(`/orders/${placed.body.id}`).set(bearer(alice.accessToken)).expect(200)).body.items[0].product_name).toBe(payload);
+          const [row] = await system.databases.order.query<{ product_name: string }>('SELECT product_name FROM order_items WHERE order_id = $1', [
+            placed.body.id,
+          ]);
+          expect(row.product_name).toBe(payload);
+        }
+        const [stored] = await system.databases.order.query<{ name: string; description: string; stock_on_hand: number }>(
+          'SELECT name, description, stock_on_hand FROM products WHERE id = $1',
+          [product],
+        );
+        expect(stored).toEqual({ name: payload, description: payload, stock_on_hand: 6 });
+      },
+    );
 
     it('gives SQL in the login the same 401 as any wrong credentials', async () => {
       for (const payload of ["'; DROP TABLE users; --", '" OR 1=1 --', "' OR '1'='1", "admin'--"]) {
@@ -417,6 +553,7 @@ describe('security invariants of the running system', () => {
         users: rowsBefore.users + added.users,
         orders: rowsBefore.orders + added.orders,
         order_items: rowsBefore.order_items + added.order_items,
+        products: rowsBefore.products + added.products,
         payments: rowsBefore.payments + added.payments,
       });
     });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../support/accounts';
 import { RunningStack, startSystemStack } from '../support/system-stack';
+import { eventually } from '../support/eventually';
 
 // The services export their spans over OTLP/HTTP to a receiver in this test, as they would to the
 // OpenTelemetry Collector (http/json here, so the receiver needs no protobuf decoder).
@@ -62,15 +63,6 @@ async function startReceiver(): Promise<{ url: string; spans: Span[]; server: Se
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, server };
 }
 
-async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const isDatabase = (span: Span) => span.attributes['db.system.name'] === 'postgresql' || span.attributes['db.system'] === 'postgresql';
 
 describe('distributed tracing through the gateway', () => {
@@ -110,6 +102,7 @@ describe('distributed tracing through the gateway', () => {
         !!servedBy(found, 'user', /\/users\/internal\/users\/:id\/status$/) &&
         !!servedBy(found, 'payment', /^POST \/payments$/) &&
         ['order', 'user', 'payment'].every((service) => found.some((s) => s.service === service && isDatabase(s))),
+      { timeoutMs: 15_000 },
     );
     const order = servedBy(spans, 'order', /^POST \/orders$/);
     expect(order).toBeDefined();
@@ -127,6 +120,7 @@ describe('distributed tracing through the gateway', () => {
     const lines = await eventually(
       () => system.logs.filter((line) => line.startsWith('[order]') && line.includes(traceId)),
       (found) => found.length > 0,
+      { timeoutMs: 15_000 },
     );
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines)
@@ -141,6 +135,7 @@ describe('distributed tracing through the gateway', () => {
     const spans = await eventually(
       () => traceOf(traceId),
       (found) => found.some((s) => s.service === 'order' && s.kind === SERVER),
+      { timeoutMs: 15_000 },
     );
     expect(spans.find((s) => s.service === 'order' && s.kind === SERVER)?.parentSpanId).toBe(parent);
   });
@@ -161,7 +156,7 @@ describe('distributed tracing through the gateway', () => {
       return { delivered, ancestors };
     };
     const expected = ['payment deliver payment.refunded', 'payment POST /payments/:id/refund'];
-    const { delivered, ancestors } = await eventually(chain, (found) => expected.every((name) => found.ancestors.includes(name)));
+    const { delivered, ancestors } = await eventually(chain, (found) => expected.every((name) => found.ancestors.includes(name)), { timeoutMs: 15_000 });
     expect(delivered).toBeDefined();
     expect(ancestors).toEqual(expect.arrayContaining(expected));
   });

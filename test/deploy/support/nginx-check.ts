@@ -36,12 +36,14 @@ export function testGatewayConfig(deployment: K8sObject, objects: K8sObject[], d
   const alternatives = [...mountPaths].sort((a, b) => b.length - a.length).map((path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const mountPath = new RegExp(`(?<![\\w./-])(${alternatives.join('|')})(?=[/;\\s]|$)`, 'g');
   // Logs go to files: /dev/stderr cannot be opened when it is a socket, as under a test runner.
-  const relocate = (text: string) => text.replace(mountPath, (path) => local(path)).replace(/\/dev\/std(out|err)\b/g, (_, stream: string) => local(`std${stream}.log`));
+  const relocate = (text: string) =>
+    text.replace(mountPath, (path) => local(path)).replace(/\/dev\/std(out|err)\b/g, (_, stream: string) => local(`std${stream}.log`));
 
   for (const path of mountPaths) mkdirSync(local(path), { recursive: true });
   const main = configMap('/etc/nginx/nginx.conf');
   let nginxConf = relocate(main.data[main.subPath ?? 'nginx.conf']);
-  if (!existsSync('/etc/nginx/mime.types')) nginxConf = nginxConf.replace(/include\s+\/etc\/nginx\/mime\.types;/, 'types { text/html html; text/css css; application/javascript js; }');
+  if (!existsSync('/etc/nginx/mime.types'))
+    nginxConf = nginxConf.replace(/include\s+\/etc\/nginx\/mime\.types;/, 'types { text/html html; text/css css; application/javascript js; }');
   writeFileSync(local('nginx.conf'), nginxConf);
 
   const env = resolveEnv(deployment, container, objects).values;
@@ -68,7 +70,10 @@ export function testGatewayConfig(deployment: K8sObject, objects: K8sObject[], d
   }
 
   try {
-    return execFileSync(findNginx(), ['-t', '-c', local('nginx.conf'), '-p', dir, '-e', local('stderr.log')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(findNginx(), ['-t', '-c', local('nginx.conf'), '-p', dir, '-e', local('stderr.log')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const failure = error as Error & { stderr?: string };
     throw new Error(`nginx -t refused the gateway configuration:\n${failure.stderr ?? failure.message}`);

@@ -35,8 +35,10 @@ export function sandboxProblems(workload: K8sObject): string[] {
   const pod = podSpecOf(workload) as PodSpec;
   const where = label(workload);
   const problems: string[] = [];
-  if (pod.automountServiceAccountToken !== false) problems.push(`${where}: automountServiceAccountToken must be false (nothing in it calls the Kubernetes API)`);
-  if (pod.enableServiceLinks !== false) problems.push(`${where}: enableServiceLinks must be false (service links inject variables such as GATEWAY_PORT=tcp://…)`);
+  if (pod.automountServiceAccountToken !== false)
+    problems.push(`${where}: automountServiceAccountToken must be false (nothing in it calls the Kubernetes API)`);
+  if (pod.enableServiceLinks !== false)
+    problems.push(`${where}: enableServiceLinks must be false (service links inject variables such as GATEWAY_PORT=tcp://…)`);
   for (const flag of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (pod[flag]) problems.push(`${where}: ${flag} must not be set`);
   }
@@ -91,12 +93,15 @@ export function probeProblems(workload: K8sObject, expected?: { readiness: strin
       const probe = container[kind];
       if (!probe) problems.push(`${at}: no ${kind}`);
       else if (!probe.httpGet && !probe.tcpSocket && !probe.exec) problems.push(`${at}: ${kind} has no handler`);
-      else if (!declaresPort(container, probePort(probe))) problems.push(`${at}: ${kind} targets port ${probePort(probe)}, which the container does not declare`);
+      else if (!declaresPort(container, probePort(probe)))
+        problems.push(`${at}: ${kind} targets port ${probePort(probe)}, which the container does not declare`);
     }
     if (!expected) continue;
     const { readinessProbe: readiness, livenessProbe: liveness, startupProbe: startup } = container;
-    if (readiness && readiness.httpGet?.path !== expected.readiness) problems.push(`${at}: readinessProbe must GET ${expected.readiness}, not ${readiness.httpGet?.path}`);
-    if (liveness && liveness.httpGet?.path !== expected.liveness) problems.push(`${at}: livenessProbe must GET ${expected.liveness}, not ${liveness.httpGet?.path}`);
+    if (readiness && readiness.httpGet?.path !== expected.readiness)
+      problems.push(`${at}: readinessProbe must GET ${expected.readiness}, not ${readiness.httpGet?.path}`);
+    if (liveness && liveness.httpGet?.path !== expected.liveness)
+      problems.push(`${at}: livenessProbe must GET ${expected.liveness}, not ${liveness.httpGet?.path}`);
     if (startup && ![expected.readiness, expected.liveness].includes(startup.httpGet?.path ?? '')) {
       problems.push(`${at}: startupProbe must GET ${expected.liveness} or ${expected.readiness}, not ${startup.httpGet?.path}`);
     }
@@ -157,17 +162,22 @@ export function availabilityProblems(objects: K8sObject[]): string[] {
   const problems: string[] = [];
   for (const deployment of ofKind(objects, 'Deployment')) {
     const where = label(deployment);
-    if (deployment.spec?.replicas !== undefined) problems.push(`${where}: sets spec.replicas, so every kubectl apply would reset the count its HorizontalPodAutoscaler chose`);
+    if (deployment.spec?.replicas !== undefined)
+      problems.push(`${where}: sets spec.replicas, so every kubectl apply would reset the count its HorizontalPodAutoscaler chose`);
     const scalers = ofKind(objects, 'HorizontalPodAutoscaler').filter((hpa) => {
       const target = hpa.spec?.scaleTargetRef ?? {};
       return sameNamespace(hpa, deployment) && target.apiVersion === 'apps/v1' && target.kind === 'Deployment' && target.name === deployment.metadata.name;
     });
     if (scalers.length !== 1) problems.push(`${where}: needs exactly one HorizontalPodAutoscaler targeting it, found ${scalers.length}`);
-    const budgets = ofKind(objects, 'PodDisruptionBudget').filter((pdb) => sameNamespace(pdb, deployment) && selects(pdb.spec?.selector, podLabelsOf(deployment)));
+    const budgets = ofKind(objects, 'PodDisruptionBudget').filter(
+      (pdb) => sameNamespace(pdb, deployment) && selects(pdb.spec?.selector, podLabelsOf(deployment)),
+    );
     if (budgets.length !== 1) problems.push(`${where}: needs exactly one PodDisruptionBudget selecting its pods, found ${budgets.length}`);
     const [hpa, pdb] = [scalers[0], budgets[0]];
     if (hpa) {
-      const cpu = (hpa.spec.metrics ?? []).some((metric: { type?: string; resource?: { name?: string } }) => metric.type === 'Resource' && metric.resource?.name === 'cpu');
+      const cpu = (hpa.spec.metrics ?? []).some(
+        (metric: { type?: string; resource?: { name?: string } }) => metric.type === 'Resource' && metric.resource?.name === 'cpu',
+      );
       if (!cpu) problems.push(`${label(hpa)}: scales on no CPU metric`);
     }
     if (hpa && pdb) {
@@ -235,11 +245,13 @@ export function resolveEnv(workload: K8sObject, container: Container, objects: K
     if (variable.value !== undefined) resolved.values[variable.name] = variable.value;
     else if (configMapKeyRef) {
       const value = configMap(configMapKeyRef.name)?.data?.[configMapKeyRef.key];
-      if (value === undefined && !configMapKeyRef.optional) resolved.problems.push(`${at}: ${variable.name} refers to ConfigMap ${configMapKeyRef.name} key ${configMapKeyRef.key}, which is not rendered`);
+      if (value === undefined && !configMapKeyRef.optional)
+        resolved.problems.push(`${at}: ${variable.name} refers to ConfigMap ${configMapKeyRef.name} key ${configMapKeyRef.key}, which is not rendered`);
       if (value !== undefined) resolved.values[variable.name] = value;
     } else if (secretKeyRef && secretKnown(secretKeyRef.name)) {
       const value = secret!.values[secretKeyRef.key];
-      if (value === undefined) resolved.problems.push(`${at}: ${variable.name} refers to Secret key ${secretKeyRef.key}, which deploy/k8s/secret.example.yaml does not have`);
+      if (value === undefined)
+        resolved.problems.push(`${at}: ${variable.name} refers to Secret key ${secretKeyRef.key}, which deploy/k8s/secret.example.yaml does not have`);
       else resolved.values[variable.name] = value;
       if (secretKeyRef.optional) resolved.optional.add(variable.name);
     } else if (!secretKeyRef) {
@@ -304,7 +316,8 @@ export function serviceEnvProblems(deployment: K8sObject, env: ResolvedEnv, serv
     problems.push(`${at}: DATABASE_MIGRATIONS_RUN must be false: replicas starting together would race to migrate; the migration Job does it`);
   }
   if ((PORT ?? String(service.port)) !== String(service.port)) problems.push(`${at}: PORT is ${PORT}, but the service's port is ${service.port}`);
-  if (!mainContainer(deployment).ports?.some((port) => port.containerPort === service.port)) problems.push(`${at}: does not declare container port ${service.port}`);
+  if (!mainContainer(deployment).ports?.some((port) => port.containerPort === service.port))
+    problems.push(`${at}: does not declare container port ${service.port}`);
   for (const [name, value] of Object.entries(env.values)) {
     if (name.endsWith('_SERVICE_URL')) problems.push(...endpointProblems(`${at}: ${name}`, value, deployment, objects));
   }
@@ -353,10 +366,13 @@ export function shutdownProblems(deployment: K8sObject, values: Record<string, s
   const grace = ((podSpecOf(deployment) as PodSpec).terminationGracePeriodSeconds ?? 30) * 1000;
   if (!(delay > 0)) problems.push(`${at}: SHUTDOWN_DELAY_MS must be positive, or the pod stops listening while endpoints still list it`);
   if (grace < delay + statements + DRAIN_MARGIN_MS) {
-    problems.push(`${at}: terminationGracePeriodSeconds ${grace / 1000} is shorter than SHUTDOWN_DELAY_MS ${delay} + the slowest statement ${statements} ms + ${DRAIN_MARGIN_MS} ms to close`);
+    problems.push(
+      `${at}: terminationGracePeriodSeconds ${grace / 1000} is shorter than SHUTDOWN_DELAY_MS ${delay} + the slowest statement ${statements} ms + ${DRAIN_MARGIN_MS} ms to close`,
+    );
   }
   for (const container of podSpecOf(deployment)?.containers ?? []) {
-    if (container.lifecycle?.preStop) problems.push(`${at} container ${container.name}: has a preStop hook; the service delays its own shutdown (SHUTDOWN_DELAY_MS)`);
+    if (container.lifecycle?.preStop)
+      problems.push(`${at} container ${container.name}: has a preStop hook; the service delays its own shutdown (SHUTDOWN_DELAY_MS)`);
   }
   return problems;
 }
@@ -396,7 +412,8 @@ export function gatewayProblems(deployment: K8sObject, objects: K8sObject[], sou
   if (rendered?.['gateway.conf.template'] !== sources.template) {
     problems.push(`${at}: the ConfigMap at /etc/nginx/templates does not hold nginx/templates/gateway.conf.template as it is`);
   }
-  if (!mounted('/etc/nginx/conf.d')?.emptyDir) problems.push(`${at}: /etc/nginx/conf.d, where the entrypoint writes the rendered template, must be an emptyDir`);
+  if (!mounted('/etc/nginx/conf.d')?.emptyDir)
+    problems.push(`${at}: /etc/nginx/conf.d, where the entrypoint writes the rendered template, must be an emptyDir`);
   problems.push(...htmlProblems(deployment, objects, env.values.GATEWAY_HTML_ROOT, sources.html));
   for (const name of ['GATEWAY_TLS_CERT', 'GATEWAY_TLS_KEY']) {
     const file = env.values[name] ?? '';
@@ -412,7 +429,8 @@ export function gatewayProblems(deployment: K8sObject, objects: K8sObject[], sou
   const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
   const grace = (podSpecOf(deployment) as PodSpec).terminationGracePeriodSeconds ?? 30;
   if (preStop === 0) problems.push(`${at}: needs a preStop sleep: nginx closes its listeners on SIGQUIT while endpoints may still list the pod`);
-  if (grace < preStop + readTimeout) problems.push(`${at}: terminationGracePeriodSeconds ${grace} is shorter than preStop ${preStop} s + proxy_read_timeout ${readTimeout} s`);
+  if (grace < preStop + readTimeout)
+    problems.push(`${at}: terminationGracePeriodSeconds ${grace} is shorter than preStop ${preStop} s + proxy_read_timeout ${readTimeout} s`);
   return problems;
 }
 
@@ -464,13 +482,16 @@ export function migrationProblems(jobs: K8sObject[], deployments: K8sObject[], s
     const pod = podSpecOf(job) as PodSpec;
     const container = pod.containers[0];
     if (pod.containers.length !== 1) problems.push(`${at}: runs ${pod.containers.length} containers, not one`);
-    if (container.image !== mainContainer(deployment).image) problems.push(`${at}: runs ${container.image}, but Deployment ${app} runs ${mainContainer(deployment).image}`);
+    if (container.image !== mainContainer(deployment).image)
+      problems.push(`${at}: runs ${container.image}, but Deployment ${app} runs ${mainContainer(deployment).image}`);
     const command = [...(container.command ?? []), ...(container.args ?? [])];
     if (!isDeepStrictEqual(command, migrationCommand(app))) problems.push(`${at}: runs "${command.join(' ')}", not "${migrationCommand(app).join(' ')}"`);
-    if ((job.spec?.parallelism ?? 1) !== 1 || (job.spec?.completions ?? 1) !== 1) problems.push(`${at}: must run one pod at a time, once (parallelism 1, completions 1)`);
+    if ((job.spec?.parallelism ?? 1) !== 1 || (job.spec?.completions ?? 1) !== 1)
+      problems.push(`${at}: must run one pod at a time, once (parallelism 1, completions 1)`);
     if (!['Never', 'OnFailure'].includes(pod.restartPolicy ?? '')) problems.push(`${at}: restartPolicy must be Never or OnFailure`);
     const [jobDatabase, serviceDatabase] = [secretSource(job, container, 'DATABASE_URL'), secretSource(deployment, mainContainer(deployment), 'DATABASE_URL')];
-    if (!jobDatabase || !isDeepStrictEqual(jobDatabase, serviceDatabase)) problems.push(`${at}: DATABASE_URL must come from the same Secret key as Deployment ${app}'s`);
+    if (!jobDatabase || !isDeepStrictEqual(jobDatabase, serviceDatabase))
+      problems.push(`${at}: DATABASE_URL must come from the same Secret key as Deployment ${app}'s`);
   }
   return problems;
 }

@@ -16,8 +16,8 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 
 const objects = JSON.parse(readFileSync(0, 'utf8'));
 const models = await Promise.all(objects.map(loadModel));
-const problems = objects.map(
-  (object, index) => (models[index] ? validationProblems(models[index], object) : (monitoringProblems(object) ?? [`unknown kind ${object?.apiVersion}/${object?.kind}`])),
+const problems = objects.map((object, index) =>
+  models[index] ? validationProblems(models[index], object) : (monitoringProblems(object) ?? [`unknown kind ${object?.apiVersion}/${object?.kind}`]),
 );
 for (const [index, problem] of unknownFieldProblems(objects, models)) problems[index].push(problem);
 process.stdout.write(JSON.stringify(problems));

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Instance, Stack } from '../../../scripts/stack';
-import { eventually } from './traffic';
+import { eventually } from '../eventually';
 
 export interface Exit {
   code: number | null;
@@ -43,13 +43,9 @@ export async function restart(stack: Stack, instance: Instance, timeoutMs = 45_0
   const status = await eventually(
     () => readiness(instance),
     (s) => s === 200 || instance.process.exitCode !== null,
-    timeoutMs,
-    150,
+    { what: `${instance.app} replica ${instance.replica} ready`, timeoutMs, pauseMs: 150 },
   );
-  if (status !== 200)
-    throw new Error(
-      `${instance.app} replica ${instance.replica} was not ready within ${timeoutMs} ms (last readiness ${status}, exit ${instance.process.exitCode})`,
-    );
+  if (status !== 200) throw new Error(`${instance.app} replica ${instance.replica} exited ${instance.process.exitCode} instead of getting ready`);
 }
 
 /** The value of one Prometheus series on the service's own /metrics, matched by a label. */

@@ -47,7 +47,6 @@ export async function call(baseUrl: string, { method = 'GET', path, token, body,
   }
 }
 
-
 export interface Stream {
   readonly outcomes: Outcome[];
   /** Stops sending and resolves once every request in flight has answered. */
@@ -83,16 +82,6 @@ export function startStream(send: () => Promise<Outcome>, options: { concurrency
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Reads until `ok` holds or the time is up; returns the last value either way, for the assertion to show. */
-export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000, pauseMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(pauseMs);
-  }
 }
 
 /** Counts per status, e.g. `{ "201": 180, "503": 20 }`, for readable failure messages and reports. */

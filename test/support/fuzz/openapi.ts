@@ -120,7 +120,7 @@ export class ResponseValidator {
   constructor(spec: OpenApiDocument) {
     this.ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(this.ajv);
-    // Money (libs/bootstrap's ApiMoneyProperty): a decimal with at most two fraction digits.
+    // Money (libs/money's ApiMoneyProperty): a decimal with at most two fraction digits.
     this.ajv.addFormat('decimal', { type: 'number', validate: (value: number) => /^-?\d+(\.\d{1,2})?$/.test(String(value)) });
     const schemas = Object.fromEntries(Object.entries(spec.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
     this.ajv.addSchema({ $id: SPEC_ID, components: { schemas } });
