@@ -52,14 +52,26 @@ async function json(base, method, path, body, token) {
   return res.json();
 }
 
+/**
+ * bench/catalog.json's products, added by an admin: in production the order service seeds no
+ * catalog (CATALOG_SEED=demo, and so CATALOG_SEED_FILE, is refused there), as in a real shop.
+ */
+async function addCatalog(base, admin) {
+  const token = (await json(base, 'POST', '/users/login', admin)).access_token;
+  for (const product of JSON.parse(readFileSync(join(__dirname, 'catalog.json'), 'utf8'))) await json(base, 'POST', '/orders/products', product, token);
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'cpu-'));
   const suffix = randomBytes(3).toString('hex');
   const ports = {};
   for (const name of ['GATEWAY_PORT', 'GATEWAY_TLS_PORT', 'GATEWAY_STATUS_PORT', 'USER_PORT', 'ORDER_PORT', 'PAYMENT_PORT'])
     ports[name] = String(await freePort());
+  const admin = { email: `cpu-admin-${suffix}@example.com`, password: randomBytes(18).toString('base64url') };
   const env = {
     ...ports,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     GATEWAY_ACCESS_LOG: '/dev/null',
@@ -76,11 +88,11 @@ async function main() {
   const base = stack.gateway.url;
   const pidOf = (app) => stack.children.find((child) => child.spawnargs.some((arg) => arg.includes(`apps/${app}/`))).pid;
   try {
+    await addCatalog(base, admin);
     const password = 'cpu-measure-password-1';
     const me = await json(base, 'POST', '/users', { email: `cpu-${suffix}@example.com`, username: `cpu_${suffix}`, password });
     const token = (await json(base, 'POST', '/users/login', { username: me.username, password })).access_token;
-    for (let i = 0; i < 20; i++)
-      await json(base, 'POST', '/orders', { items: [{ product_name: 'Seed', quantity: 1, unit_price: 9.99 }], payment_method: 'test_success' }, token);
+    for (let i = 0; i < 20; i++) await json(base, 'POST', '/orders', { items: [{ sku: 'BENCH-SEED', quantity: 1 }], payment_method: 'test_success' }, token);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     // What one pod of each serves in a typical minute: reads of the profile, the order list and
     // the payments, and a checkout (order + payment + user check) now and then.
@@ -92,7 +104,7 @@ async function main() {
         url: `${base}/orders`,
         method: 'POST',
         headers,
-        body: JSON.stringify({ items: [{ product_name: 'Keyboard', quantity: 1, unit_price: 49.99 }], payment_method: 'test_success' }),
+        body: JSON.stringify({ items: [{ sku: 'BENCH-KB', quantity: 1 }], payment_method: 'test_success' }),
       },
     };
     const apps = ['user', 'order', 'payment'];
