@@ -5,7 +5,7 @@
 // runner, the migrations, the Dockerfile and the tests run. `node scripts/build.js user` emits one app.
 'use strict';
 const { spawn } = require('node:child_process');
-const { mkdirSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+const { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 const swc = require('@swc/core');
 const ts = require('typescript');
@@ -63,7 +63,18 @@ async function emit(app, options) {
       writeFileSync(`${target}.map`, map);
     }),
   );
+  // Data files the code reads next to itself (the demo catalog, the services' registry).
+  for (const file of [join('apps', app, 'src'), ...readdirSync(join(ROOT, 'libs')).map((lib) => join('libs', lib, 'src'))].flatMap(assets)) {
+    mkdirSync(dirname(join(out, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(out, file));
+  }
   return files.length;
+}
+
+function assets(dir) {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
 }
 
 async function main() {

@@ -22,6 +22,9 @@ const SHOWN_ELSEWHERE = ['pid', 'hostname', 'name', 'service', 'context', 'reque
  * JSON (nginx, a crash's stack trace) keep their text behind the process's label.
  * colorize: undefined follows the terminal (NO_COLOR and FORCE_COLOR too).
  */
+/** A field as it reads in a line: strings as they are, anything else (a message logged as an object) as JSON. */
+const text = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+
 function createLogFormatter(format, { colorize } = {}) {
   if (format === 'json') return (_label, line) => line;
   const { prettyFactory, isColorSupported } = require('pino-pretty');
@@ -33,9 +36,9 @@ function createLogFormatter(format, { colorize } = {}) {
     singleLine: true,
     ignore: SHOWN_ELSEWHERE.join(','),
     messageFormat: (log, messageKey, _level, { colors }) => {
-      const context = log.context && !log.requestId ? colors.gray(`[${log.context}] `) : '';
-      const requestId = log.requestId ? colors.gray(`  req ${log.requestId}`) : '';
-      return `${colors.magenta(String(log.label).padEnd(width))} ${context}${log[messageKey] ?? ''}${requestId}`;
+      const context = log.context && !log.requestId ? colors.gray(`[${text(log.context)}] `) : '';
+      const requestId = log.requestId ? colors.gray(`  req ${text(log.requestId)}`) : '';
+      return `${colors.magenta(String(log.label).padEnd(width))} ${context}${text(log[messageKey] ?? '')}${requestId}`;
     },
   });
   const plainLabel = (label) => (colored ? `\u001b[35m${label.padEnd(width)}\u001b[39m` : label.padEnd(width));

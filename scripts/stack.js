@@ -10,11 +10,8 @@ const { parseEnv } = require('node:util');
 const { installationJwtSecret } = require('./jwt-secret');
 
 const ROOT = resolve(__dirname, '..');
-const SERVICES = [
-  { app: 'user', prefix: 'users', port: 3001 },
-  { app: 'order', prefix: 'orders', port: 3002 },
-  { app: 'payment', prefix: 'payments', port: 3003 },
-];
+// Each service's prefix and default port, from the registry the services themselves read.
+const SERVICES = Object.entries(require('../libs/contracts/src/services.json')).map(([app, { prefix, port }]) => ({ app, prefix, port }));
 
 function builtEntry(app) {
   return join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
@@ -110,7 +107,9 @@ function renderGateway(dir, variables) {
   for (const file of readdirSync(templates).filter((f) => f.endsWith('.template'))) {
     writeFileSync(join(dir, 'conf.d', file.replace(/\.template$/, '')), renderTemplate(readFileSync(join(templates, file), 'utf8'), variables));
   }
-  const mimeTypes = existsSync('/etc/nginx/mime.types') ? 'include /etc/nginx/mime.types;' : 'types { text/html html; text/css css; application/javascript js; }';
+  const mimeTypes = existsSync('/etc/nginx/mime.types')
+    ? 'include /etc/nginx/mime.types;'
+    : 'types { text/html html; text/css css; application/javascript js; }';
   writeFileSync(
     join(dir, 'nginx.conf'),
     `worker_processes auto;
@@ -173,7 +172,8 @@ async function assertPortFree(port, owner) {
       server.once('error', resolveBind);
       server.listen(Number(port), host, () => server.close(() => resolveBind(undefined)));
     });
-    if (error?.code === 'EADDRINUSE') throw new Error(`Cannot start: port ${port} (${owner}) is already in use by another program. Stop it, or set another port for ${owner}.`);
+    if (error?.code === 'EADDRINUSE')
+      throw new Error(`Cannot start: port ${port} (${owner}) is already in use by another program. Stop it, or set another port for ${owner}.`);
     if (error && error.code !== 'EADDRNOTAVAIL') throw new Error(`Cannot start: port ${port} (${owner}) cannot be used: ${error.message}`);
   }
 }
@@ -222,7 +222,9 @@ async function startStack(options = {}) {
     delete env.JWT_SECRET;
     const secret = installationJwtSecret(resolve(ROOT, env.DATA_DIR ?? '.data'));
     env.JWT_SECRET_FILE = secret.file;
-    progress(`JWT_SECRET is not set: tokens are signed with this installation's own random secret, ${secret.created ? 'made now in' : 'kept in'} ${secret.file}`);
+    progress(
+      `JWT_SECRET is not set: tokens are signed with this installation's own random secret, ${secret.created ? 'made now in' : 'kept in'} ${secret.file}`,
+    );
   }
   if (options.logDir) mkdirSync(options.logDir, { recursive: true });
   for (const service of SERVICES) {
@@ -261,7 +263,12 @@ async function startStack(options = {}) {
     const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
     // With logDir, output goes straight to files: piping it through this process would cost CPU under load.
     const output = options.logDir ? openSync(join(options.logDir, `${label}.log`), 'a') : 'pipe';
-    const child = spawn(process.execPath, ['--require', tracingPreload(instance.app), builtEntry(instance.app)], { cwd: ROOT, env: instanceEnv, stdio: ['ignore', output, output], detached: !!options.detached });
+    const child = spawn(process.execPath, ['--require', tracingPreload(instance.app), builtEntry(instance.app)], {
+      cwd: ROOT,
+      env: instanceEnv,
+      stdio: ['ignore', output, output],
+      detached: !!options.detached,
+    });
     child.label = label;
     if (!options.logDir) pipeOutput(child, label, log);
     else child.tail = () => fileTail(join(options.logDir, `${label}.log`));
@@ -273,7 +280,8 @@ async function startStack(options = {}) {
   };
   const stop = async (signal = 'SIGTERM') => {
     const exits = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))));
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal === 'SIGTERM' && child === gateway?.process ? 'SIGQUIT' : signal);
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal === 'SIGTERM' && child === gateway?.process ? 'SIGQUIT' : signal);
     const force = setTimeout(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')), 15_000);
     await Promise.all(exits);
     clearTimeout(force);
@@ -292,50 +300,65 @@ async function startStack(options = {}) {
   return { instances, gateway, startInstance, stop, children };
 
   async function startAll() {
-  const all = Object.values(instances).flat();
-  for (const instance of all) await assertPortFree(instance.port, `the ${instance.app} service, ${instance.app.toUpperCase()}_PORT`);
-  if (nginx) {
-    const ports = gatewayVariables(env, {}, '');
-    for (const [name, port] of [
-      ['GATEWAY_PORT', portOf(ports.GATEWAY_PORT)],
-      ['GATEWAY_TLS_PORT', portOf(ports.GATEWAY_TLS_PORT)],
-      ['GATEWAY_STATUS_PORT', ports.GATEWAY_STATUS_LISTEN.split(':')[1]],
-      ['GATEWAY_INTERNAL_PORT', ports.GATEWAY_INTERNAL_LISTEN.split(':')[1]],
-    ]) {
-      await assertPortFree(port, `the gateway, ${name}`);
+    const all = Object.values(instances).flat();
+    for (const instance of all) await assertPortFree(instance.port, `the ${instance.app} service, ${instance.app.toUpperCase()}_PORT`);
+    if (nginx) {
+      const ports = gatewayVariables(env, {}, '');
+      for (const [name, port] of [
+        ['GATEWAY_PORT', portOf(ports.GATEWAY_PORT)],
+        ['GATEWAY_TLS_PORT', portOf(ports.GATEWAY_TLS_PORT)],
+        ['GATEWAY_STATUS_PORT', ports.GATEWAY_STATUS_LISTEN.split(':')[1]],
+        ['GATEWAY_INTERNAL_PORT', ports.GATEWAY_INTERNAL_LISTEN.split(':')[1]],
+      ]) {
+        await assertPortFree(port, `the gateway, ${name}`);
+      }
     }
-  }
-  all.forEach(startInstance);
-  const deadline = Date.now() + 90_000;
-  await Promise.all(
-    all.map(async (instance) => {
-      const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
-      await Promise.race([waitFor(`${instance.url}/${instance.prefix}/health`, deadline, undefined, gaveUp), exitOf(instance.process, label, instance.process.tail)]);
-      progress(`${instance.app}${instances[instance.app].length > 1 ? ` replica ${instance.replica}` : ''} is healthy on ${instance.url}`);
-    }),
-  );
+    all.forEach(startInstance);
+    const deadline = Date.now() + 90_000;
+    await Promise.all(
+      all.map(async (instance) => {
+        const label = instances[instance.app].length > 1 ? `${instance.app}#${instance.replica}` : instance.app;
+        await Promise.race([
+          waitFor(`${instance.url}/${instance.prefix}/health`, deadline, undefined, gaveUp),
+          exitOf(instance.process, label, instance.process.tail),
+        ]);
+        progress(`${instance.app}${instances[instance.app].length > 1 ? ` replica ${instance.replica}` : ''} is healthy on ${instance.url}`);
+      }),
+    );
 
-  if (options.gateway !== false) {
-    if (!nginx) {
-      progress('nginx is not installed (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx): serving the services on their own ports');
-    } else {
-      const upstream = (app) => instances[app].map((i) => `server 127.0.0.1:${i.port} max_fails=2 fail_timeout=5s;`).join(' ');
-      const variables = gatewayVariables(env, { user: upstream('user'), order: upstream('order'), payment: upstream('payment') }, join(dir, 'gateway'));
-      const conf = renderGateway(join(dir, 'gateway'), variables);
-      const child = spawn(nginx, ['-c', conf, '-p', join(dir, 'gateway'), '-e', join(dir, 'gateway', 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'], detached: !!options.detached });
-      const errorLog = () => fileTail(join(dir, 'gateway', 'error.log'));
-      child.label = 'gateway';
-      pipeOutput(child, 'gateway', log);
-      child.tail = errorLog;
-      children.push(child);
-      onSpawn(child);
-      gateway = { url: `http://127.0.0.1:${portOf(variables.GATEWAY_PORT)}`, tlsUrl: `https://localhost:${portOf(variables.GATEWAY_TLS_PORT)}`, process: child, dir: join(dir, 'gateway'), variables, conf };
-      await Promise.race([waitFor(`${gateway.url}/health`, Date.now() + 15_000, undefined, gaveUp), exitOf(child, 'the nginx gateway', errorLog)]).catch((error) => {
-        throw new Error(error.message.includes('exited') ? error.message : `${error.message}: ${errorLog()}`);
-      });
-      progress(`gateway is up on ${gateway.url} and ${gateway.tlsUrl}`);
+    if (options.gateway !== false) {
+      if (!nginx) {
+        progress('nginx is not installed (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx): serving the services on their own ports');
+      } else {
+        const upstream = (app) => instances[app].map((i) => `server 127.0.0.1:${i.port} max_fails=2 fail_timeout=5s;`).join(' ');
+        const variables = gatewayVariables(env, { user: upstream('user'), order: upstream('order'), payment: upstream('payment') }, join(dir, 'gateway'));
+        const conf = renderGateway(join(dir, 'gateway'), variables);
+        const child = spawn(nginx, ['-c', conf, '-p', join(dir, 'gateway'), '-e', join(dir, 'gateway', 'error.log')], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: !!options.detached,
+        });
+        const errorLog = () => fileTail(join(dir, 'gateway', 'error.log'));
+        child.label = 'gateway';
+        pipeOutput(child, 'gateway', log);
+        child.tail = errorLog;
+        children.push(child);
+        onSpawn(child);
+        gateway = {
+          url: `http://127.0.0.1:${portOf(variables.GATEWAY_PORT)}`,
+          tlsUrl: `https://localhost:${portOf(variables.GATEWAY_TLS_PORT)}`,
+          process: child,
+          dir: join(dir, 'gateway'),
+          variables,
+          conf,
+        };
+        await Promise.race([waitFor(`${gateway.url}/health`, Date.now() + 15_000, undefined, gaveUp), exitOf(child, 'the nginx gateway', errorLog)]).catch(
+          (error) => {
+            throw new Error(error.message.includes('exited') ? error.message : `${error.message}: ${errorLog()}`);
+          },
+        );
+        progress(`gateway is up on ${gateway.url} and ${gateway.tlsUrl}`);
+      }
     }
-  }
   }
 }
 

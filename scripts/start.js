@@ -59,7 +59,8 @@ function stopOnCrash(child, format) {
           .join('\n')}`
       : '';
     console.error(`\n${child.label} exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); stopping everything.${lines}`);
-    shutdown(1);
+    // A failure to stop surfaces as an unhandled rejection, which ends the runner too.
+    void shutdown(1);
   };
   if (!alive(child)) return report(child.exitCode, child.signalCode);
   child.once('exit', (code, signal) => {
@@ -77,8 +78,9 @@ try {
   process.exit(1);
 }
 onStopSignals({ stop: () => shutdown(0), kill: () => killAll().then(() => process.exit(1)) });
-// Whatever ends this process ends the processes it started.
-process.on('exit', killAll);
+// Whatever ends this process ends the processes it started: at 'exit' only killAll's synchronous
+// SIGKILLs run, nothing waits for the promise.
+process.on('exit', () => void killAll());
 
 console.log('Starting user, order and payment services…');
 const starting = startStack({
