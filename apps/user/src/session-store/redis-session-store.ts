@@ -1,21 +1,22 @@
 import { UnavailableError } from '@app/errors';
 import Redis from 'ioredis';
+import { FailFastRedis } from '../redis/fail-fast-redis';
 import { SessionStore } from './session-store';
 
 const PREFIX = 'user:session:';
 
 export class RedisSessionStore extends SessionStore {
+  private readonly connection: FailFastRedis;
   private readonly redis: Redis;
 
   constructor(url: string) {
     super();
-    // Fail fast while Redis is away instead of queueing commands behind a reconnect.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: true });
-    this.redis.on('error', () => undefined);
+    this.connection = new FailFastRedis(url, () => new UnavailableError('SESSIONS.UNAVAILABLE', 'The session store is unavailable; try again shortly'));
+    this.redis = this.connection.client;
   }
 
-  async connect(): Promise<void> {
-    await this.redis.connect();
+  connect(): Promise<void> {
+    return this.connection.connect();
   }
 
   put(key: string, value: string, ttlSeconds: number): Promise<void> {
@@ -58,14 +59,10 @@ export class RedisSessionStore extends SessionStore {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    this.connection.close();
   }
 
-  private async call<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch {
-      throw new UnavailableError('SESSIONS.UNAVAILABLE', 'The session store is unavailable; try again shortly');
-    }
+  private call<T>(command: () => Promise<T>): Promise<T> {
+    return this.connection.call(command);
   }
 }

@@ -1,5 +1,6 @@
 import { UnavailableError } from '@app/errors';
 import Redis from 'ioredis';
+import { FailFastRedis } from '../../redis/fail-fast-redis';
 import { LockoutPolicy, LoginAttempts } from './login-attempts';
 
 const PREFIX = 'user:login-attempts:';
@@ -39,6 +40,7 @@ return 1
 `;
 
 export class RedisLoginAttempts extends LoginAttempts {
+  private readonly connection: FailFastRedis;
   private readonly redis: Redis;
 
   constructor(
@@ -46,14 +48,14 @@ export class RedisLoginAttempts extends LoginAttempts {
     private readonly policy: LockoutPolicy,
   ) {
     super();
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: true });
-    this.redis.on('error', () => undefined);
+    this.connection = new FailFastRedis(url, () => new UnavailableError('AUTH.LOCKOUT_UNAVAILABLE', 'Logins cannot be checked right now; try again shortly'));
+    this.redis = this.connection.client;
     this.redis.defineCommand('beginLoginAttempt', { numberOfKeys: 1, lua: BEGIN });
     this.redis.defineCommand('uncountLoginAttempt', { numberOfKeys: 1, lua: UNCOUNT });
   }
 
-  async connect(): Promise<void> {
-    await this.redis.connect();
+  connect(): Promise<void> {
+    return this.connection.connect();
   }
 
   begin(key: string): Promise<number> {
@@ -72,14 +74,10 @@ export class RedisLoginAttempts extends LoginAttempts {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    this.connection.close();
   }
 
-  private async call<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch {
-      throw new UnavailableError('AUTH.LOCKOUT_UNAVAILABLE', 'Logins cannot be checked right now; try again shortly');
-    }
+  private call<T>(command: () => Promise<T>): Promise<T> {
+    return this.connection.call(command);
   }
 }
