@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../../../test/support/accounts';
 import { ADMIN, CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
 import { eventually } from '../../../test/support/eventually';
+import { itOnServer } from '../../../test/support/test-database';
 
 interface ProductView {
   id: string;
@@ -350,6 +352,67 @@ describe('order service: the catalog prices orders and holds their stock', () =>
       );
       expect(sold).toEqual({ units: '10', orders: '10' });
     });
+
+    /**
+     * A checkout reads the catalog without locks and its insert checks again what it priced on. An
+     * admin's change held uncommitted while checkouts wait on the product's row: once it commits,
+     * each checkout must price again from it, never take the units at what it read before.
+     */
+    async function whileChangeCommits<T>(productId: string, change: string, placed: () => PromiseLike<T>[]): Promise<T[]> {
+      const session = new Client({ connectionString: system.databases.order.url });
+      await session.connect();
+      try {
+        await session.query('BEGIN');
+        await session.query(`UPDATE products SET ${change}, updated_at = now() WHERE id = $1`, [productId]);
+        // Promise.resolve sends each request now (supertest sends on the first then).
+        const pending = placed().map((request) => Promise.resolve(request));
+        const waiting = () =>
+          system.databases.order.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO orders%'",
+          );
+        await eventually(waiting, ([row]) => row.n === pending.length, { what: 'every checkout waiting on the product row' });
+        await session.query('COMMIT');
+        return await Promise.all(pending);
+      } finally {
+        await session.query('ROLLBACK').catch(() => undefined);
+        await session.end();
+      }
+    }
+
+    itOnServer('a second session holds the product row while the service places orders')(
+      'prices again when the price changes while an order is placed: the new price, or 422 to a client that sent the old one',
+      async () => {
+        const product = await newProduct({ price: 10, stock: 5 });
+        const [byId, withOldPrice] = await whileChangeCommits(product.id, 'price_minor = 1125', () => [
+          checkout({ items: [{ product_id: product.id, quantity: 2 }] }),
+          checkout({ items: [{ name: product.name, quantity: 1, price: 10 }] }),
+        ]);
+        expect(byId.status).toBe(201);
+        expect(byId.body).toMatchObject({ total_amount: 22.5, items: [{ unit_price: 11.25, quantity: 2 }] });
+        expect(withOldPrice.status).toBe(422);
+        expect(withOldPrice.body).toMatchObject({ code: 'ORDER.PRICE_CHANGED', details: { items: [{ price: 10, current_price: 11.25 }] } });
+        expect(await stockOf(product.id)).toBe(3);
+      },
+    );
+
+    itOnServer('a second session holds the product row while the service places orders')(
+      'answers 409 when the units a checkout read are sold before it takes them, and 422 when the product is withdrawn meanwhile',
+      async () => {
+        const sold = await newProduct({ stock: 5 });
+        const [late] = await whileChangeCommits(sold.id, 'stock_on_hand = 1', () => [checkout({ items: [{ sku: sold.sku, quantity: 2 }] })]);
+        expect(late.status).toBe(409);
+        expect(late.body).toMatchObject({ code: 'ORDER.OUT_OF_STOCK', details: { items: [{ product_id: sold.id, requested: 2, available: 1 }] } });
+        expect(await stockOf(sold.id)).toBe(1);
+
+        const withdrawn = await newProduct({ stock: 5 });
+        const before = await orderCount();
+        const [refused] = await whileChangeCommits(withdrawn.id, 'active = false', () => [checkout({ items: [{ sku: withdrawn.sku, quantity: 1 }] })]);
+        expect(refused.status).toBe(422);
+        expect(refused.body.code).toBe('ORDER.PRODUCT_UNAVAILABLE');
+        expect(await stockOf(withdrawn.id)).toBe(5);
+        expect(await orderCount()).toBe(before);
+      },
+    );
 
     it('takes the stock once for twenty concurrent replays of one Idempotency-Key', async () => {
       const product = await newProduct({ stock: 2 });

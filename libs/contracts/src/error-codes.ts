@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   'ORDER.PRICE_CHANGED': { status: 422, meaning: "An item's expected price is not the catalog's: details.items[].current_price; send the order again" },
   'ORDER.CURRENCY_MISMATCH': { status: 422, meaning: "The order's currency is not its products' (an order is paid in one currency)" },
   'ORDER.OUT_OF_STOCK': { status: 409, meaning: 'Not enough units on hand: details.items[] gives requested and available; nothing was written' },
+  'ORDER.CATALOG_CHANGED': { status: 409, meaning: "The order's products kept changing while it was placed; nothing was written: send it again" },
   'PRODUCT.NOT_FOUND': { status: 404, meaning: 'No such product' },
   'CATALOG.SKU_TAKEN': { status: 409, meaning: 'Another product has this sku' },
   'CATALOG.STOCK_LIMIT': { status: 422, meaning: 'A restock would take the stock on hand past 1,000,000 units' },

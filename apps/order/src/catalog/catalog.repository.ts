@@ -3,7 +3,7 @@ import { Page } from '@app/http';
 import { isUniqueViolation, SqlStatement } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Product } from './product.entity';
 import { productFromRow, ProductRow } from './product.rows';
 
@@ -18,7 +18,7 @@ export interface ProductRefs {
 }
 
 /** The products an order names, and whether a name it sent is a product's (as the database folds case). */
-export interface LockedProducts {
+export interface OrderedProducts {
   products: Product[];
   isNamed: (product: Product, name: string) => boolean;
 }
@@ -56,23 +56,38 @@ const RESTOCK = new SqlStatement<ProductRow>(
 
 /**
  * The products an order names, by id ($1), SKU ($2) or the case fold of an active product's name
- * ($3), locked in id order, each row with the requested name that matched it.
+ * ($3), each row with the requested name that matched it. Read without locks: the order's insert
+ * (TAKE_STOCK below) checks again what the order was priced on.
  */
-const LOCK_FOR_ORDER = new SqlStatement<ProductRow & { requested_name: string | null }>(
-  'products_lock_for_order',
+const PRODUCTS_FOR_ORDER = new SqlStatement<ProductRow & { requested_name: string | null }>(
+  'products_for_order',
   `SELECT p.*, requested.name AS requested_name
    FROM products p LEFT JOIN unnest($3::text[]) AS requested(name) ON lower(upper(p.name)) = lower(upper(requested.name))
-   WHERE p.id = ANY($1::uuid[]) OR p.sku = ANY($2::text[]) OR (requested.name IS NOT NULL AND p.active)
-   ORDER BY p.id
-   FOR UPDATE OF p`,
+   WHERE p.id = ANY($1::uuid[]) OR p.sku = ANY($2::text[]) OR (requested.name IS NOT NULL AND p.active)`,
 );
 
-const TAKE_STOCK = new SqlStatement<never>(
-  'products_take_stock',
-  `UPDATE products p SET stock_on_hand = p.stock_on_hand - taken.quantity, updated_at = now()
-   FROM jsonb_to_recordset($1::jsonb) AS taken(product_id uuid, quantity integer)
-   WHERE p.id = taken.product_id`,
-);
+/**
+ * Common table expressions that take an order's units, for the statement that inserts the order
+ * (so the products are locked only while that one statement runs, not across a transaction's round
+ * trips: every checkout of a popular product waits on its row). `$<units>` is a JSON array of
+ * {product_id, quantity, price_minor, currency}, the units and prices the order was priced with.
+ * The rows are locked in id order (as the stock trigger locks them), so checkouts and cancellations
+ * never deadlock. A product whose price, currency or active flag changed since, or that has fewer
+ * units on hand, is set below zero, so CHK_products_stock fails the whole statement and nothing is
+ * written: the caller prices the order again from the catalog as it is now.
+ */
+export const TAKE_STOCK = (units: string) => `units AS (
+     SELECT * FROM jsonb_to_recordset(${units}::jsonb) AS u(product_id uuid, quantity integer, price_minor bigint, currency char(3))
+   ), locked AS (
+     SELECT p.id FROM products p WHERE p.id IN (SELECT product_id FROM units) ORDER BY p.id FOR NO KEY UPDATE
+   ), taken AS (
+     UPDATE products p
+     SET stock_on_hand = CASE WHEN p.active AND p.price_minor = u.price_minor AND p.currency = u.currency THEN p.stock_on_hand - u.quantity ELSE -1 END,
+         updated_at = now()
+     FROM units u JOIN locked l ON l.id = u.product_id
+     WHERE p.id = u.product_id
+     RETURNING p.id
+   )`;
 
 /** The catalog's rows: TypeORM's API where it says it, written SQL where not; its unique keys answered as 409s here. */
 @Injectable()
@@ -138,13 +153,11 @@ export class CatalogRepository {
   }
 
   /**
-   * The products an order names, locked until its transaction ends, in id order (the order the
-   * stock trigger locks them in too, so checkouts and cancellations never deadlock). Names are
-   * matched by the database, with the fold of the unique index on active names, and each product
-   * comes with the requested names that are its own.
+   * The products an order names. Names are matched by the database, with the fold of the unique
+   * index on active names, and each product comes with the requested names that are its own.
    */
-  async lockForOrder(tx: EntityManager, refs: ProductRefs): Promise<LockedProducts> {
-    const rows = await LOCK_FOR_ORDER.rows(tx, [refs.ids, refs.skus, refs.names]);
+  async forOrder(refs: ProductRefs): Promise<OrderedProducts> {
+    const rows = await PRODUCTS_FOR_ORDER.rows(this.dataSource, [refs.ids, refs.skus, refs.names]);
     const products = new Map<string, Product>();
     const names = new Map<string, Set<string>>();
     for (const row of rows) {
@@ -152,12 +165,6 @@ export class CatalogRepository {
       if (row.requested_name !== null) names.set(row.id, (names.get(row.id) ?? new Set()).add(row.requested_name));
     }
     return { products: [...products.values()], isNamed: (product, name) => names.get(product.id)?.has(name) ?? false };
-  }
-
-  /** Takes the units an order holds; the caller has checked the stock under the lock. */
-  async take(tx: EntityManager, units: Map<string, number>): Promise<void> {
-    const rows = [...units].map(([product_id, quantity]) => ({ product_id, quantity }));
-    await TAKE_STOCK.rows(tx, [JSON.stringify(rows)]);
   }
 
   private async unique<T>(write: () => Promise<T>): Promise<T> {

@@ -24,11 +24,12 @@ export class OrdersController {
     description:
       'Status `confirmed` when a completed payment of exactly its total was recorded, `payment_failed` when it was declined, `pending` when the payment service could not be reached or its answer not confirmed (see `status_reason`; ' +
       'a reconciler later confirms it if its payment went through, or says it is still unpaid). ' +
-      'With an `Idempotency-Key`, repeating the request returns the first order instead of placing another.',
+      'With an `Idempotency-Key`, repeating the request returns the first order instead of placing another. ' +
+      'The catalog prices every item; 422 when an item names no product, or a price it sent is not the current one; 409 when a product has fewer units on hand than asked.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retries safe: the same key returns the first result', example: 'checkout-7f3a9c' })
   @ApiCreatedResponse({ type: OrderResponse })
-  @ApiErrors(400, 422, 503)
+  @ApiErrors(400, 409, 422, 503)
   async createOrder(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() dto: CreateOrderDto,

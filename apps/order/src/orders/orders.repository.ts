@@ -4,7 +4,7 @@ import { isCheckViolation, isUniqueViolation, SqlStatement } from '@app/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CatalogRepository, LockedProducts, ProductRefs } from '../catalog/catalog.repository';
+import { CatalogRepository, OrderedProducts, ProductRefs, TAKE_STOCK } from '../catalog/catalog.repository';
 import { OrderItem } from './order-item.entity';
 import { Order } from './order.entity';
 import { ItemRow, orderFromRow, OrderRow } from './order.rows';
@@ -13,7 +13,7 @@ import type { OrderStatus } from './order-status';
 /** What the request decides about a new order; the catalog decides its items' prices and the total. */
 export type OrderRequest = Pick<Order, 'userId' | 'paymentMethod' | 'idempotencyKey' | 'requestFingerprint'>;
 
-/** The order as priced under the products' locks, with the units it takes from each product. */
+/** The order as priced from the catalog, with the units it takes from each product. */
 export interface PricedDraft {
   currency: string;
   totalMinor: number;
@@ -49,10 +49,13 @@ const ORDER_PAGE = new SqlStatement<OrderWithItemsRow & { total: string }>(
    ORDER BY page.created_at DESC, page.id DESC`,
 );
 
-/** Hot path: the checkout. The order, holding its stock, and its items as `pending`, in one statement. */
+/**
+ * Hot path: the checkout. The order's stock taken, and the order, holding it, and its items inserted
+ * as `pending`, in one statement: one round trip, and the products locked only while it runs.
+ */
 const ORDER_INSERT = new SqlStatement<OrderRow>(
   'order_insert',
-  `WITH new_order AS (
+  `WITH ${TAKE_STOCK('$8')}, new_order AS (
      INSERT INTO orders (user_id, status, currency, total_minor, payment_method, idempotency_key, request_fingerprint, stock_held)
      VALUES ($1, 'pending', $2, $3, $4, $5, $6, true)
      RETURNING *
@@ -64,6 +67,9 @@ const ORDER_INSERT = new SqlStatement<OrderRow>(
    )
    SELECT * FROM new_order`,
 );
+
+/** How often a checkout prices its order again when the catalog changed under it before it gives up with 409. */
+const PLACE_ATTEMPTS = 10;
 
 /** Hot path: the checkout's charge. Records a charge's outcome on the attempt that made it, if the order is still waiting for it. */
 const SETTLE_CHARGE = new SqlStatement<{ updated_at: Date }>(
@@ -112,39 +118,50 @@ export class OrdersRepository {
   }
 
   /**
-   * Places the order as `pending` in one transaction: locks the products it names, prices it with
-   * `price` under those locks, takes their stock and inserts the order and its items. Two buyers of
-   * the last unit are serialised on its row, so exactly one gets it; a refused price or a missing
-   * unit leaves nothing written.
+   * Places the order as `pending`: reads the products it names, prices it with `price`, and takes
+   * their stock and inserts the order and its items in one statement, which checks that the prices
+   * and the stock it was priced on still hold. Two buyers of the last unit are serialised on its
+   * row, so exactly one gets it; the other prices again and finds it gone (409). A refused price or
+   * a missing unit leaves nothing written.
    */
-  async placePending(order: OrderRequest, refs: ProductRefs, price: (locked: LockedProducts) => PricedDraft): Promise<Order> {
-    try {
-      return await this.dataSource.transaction(async (tx) => {
-        const priced = price(await this.catalog.lockForOrder(tx, refs));
-        await this.catalog.take(tx, priced.units);
-        const items: ItemRow[] = priced.items.map((item, position) => ({
-          position,
-          product_id: item.productId,
-          sku: item.sku,
-          product_name: item.productName,
-          quantity: item.quantity,
-          unit_price_minor: item.unitPriceMinor,
-        }));
-        const values = [
-          order.userId,
-          priced.currency,
-          priced.totalMinor,
-          order.paymentMethod,
-          order.idempotencyKey,
-          order.requestFingerprint,
-          JSON.stringify(items),
-        ];
-        const [row] = await ORDER_INSERT.rows(tx, values);
+  async placePending(order: OrderRequest, refs: ProductRefs, price: (products: OrderedProducts) => PricedDraft): Promise<Order> {
+    for (let attempt = 1; ; attempt++) {
+      const priced = price(await this.catalog.forOrder(refs));
+      const items: ItemRow[] = priced.items.map((item, position) => ({
+        position,
+        product_id: item.productId,
+        sku: item.sku,
+        product_name: item.productName,
+        quantity: item.quantity,
+        unit_price_minor: item.unitPriceMinor,
+      }));
+      const units = [...priced.units].map(([productId, quantity]) => ({
+        product_id: productId,
+        quantity,
+        price_minor: priced.items.find((item) => item.productId === productId)!.unitPriceMinor,
+        currency: priced.currency,
+      }));
+      const values = [
+        order.userId,
+        priced.currency,
+        priced.totalMinor,
+        order.paymentMethod,
+        order.idempotencyKey,
+        order.requestFingerprint,
+        JSON.stringify(items),
+        JSON.stringify(units),
+      ];
+      try {
+        const [row] = await ORDER_INSERT.rows(this.dataSource, values);
         return orderFromRow(row, items);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, 'orders_user_idempotency_key')) throw new DuplicateIdempotencyKeyError();
-      throw error;
+      } catch (error) {
+        if (isUniqueViolation(error, 'orders_user_idempotency_key')) throw new DuplicateIdempotencyKeyError();
+        if (!isCheckViolation(error, 'CHK_products_stock')) throw error;
+      }
+      // The catalog changed since it was read (a price, a product withdrawn, the last units sold): price the order again.
+      if (attempt === PLACE_ATTEMPTS) {
+        throw new ConflictError('ORDER.CATALOG_CHANGED', 'The products of this order changed while it was placed; send it again');
+      }
     }
   }
 

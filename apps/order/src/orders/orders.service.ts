@@ -55,8 +55,8 @@ export class OrdersService {
     await this.users.assertActive(caller, requestId);
     let order: Order;
     try {
-      order = await this.orders.placePending(draft, productRefs(requested), (locked) =>
-        priceOrder(requested, locked, { currency: dto.currency, totalMinor: dto.total_amount }),
+      order = await this.orders.placePending(draft, productRefs(requested), (products) =>
+        priceOrder(requested, products, { currency: dto.currency, totalMinor: dto.total_amount }),
       );
     } catch (error) {
       // A concurrent copy of this request got there first: it holds the order (and took the stock,

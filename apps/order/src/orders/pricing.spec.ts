@@ -1,6 +1,6 @@
 import { DomainError } from '@app/errors';
 import fc from 'fast-check';
-import type { LockedProducts } from '../catalog/catalog.repository';
+import type { OrderedProducts } from '../catalog/catalog.repository';
 import type { Product } from '../catalog/product.entity';
 import { priceOrder, productRefs, RequestedItem } from './pricing';
 
@@ -12,7 +12,7 @@ const MOUSE = product({ id: '00000000-0000-4000-8000-000000000002', sku: 'MOUSE-
 const RETIRED = product({ id: '00000000-0000-4000-8000-000000000003', sku: 'OLD-01', name: 'Typewriter', active: false });
 const MATCHA = product({ id: '00000000-0000-4000-8000-000000000004', sku: 'TEA-JP', name: 'Matcha', priceMinor: 199900, currency: 'JPY' });
 /** As the lock query answers: the database folds names' case; a plain lower-case stands in for it here. */
-const CATALOG: LockedProducts = { products: [KEYBOARD, MOUSE, RETIRED, MATCHA], isNamed: (p, name) => p.name.toLowerCase() === name.toLowerCase() };
+const CATALOG: OrderedProducts = { products: [KEYBOARD, MOUSE, RETIRED, MATCHA], isNamed: (p, name) => p.name.toLowerCase() === name.toLowerCase() };
 
 function refusal(work: () => unknown): { code: string; status: number; message: string; details?: Record<string, unknown> } {
   try {

@@ -1,7 +1,7 @@
 import { ConflictError, UnprocessableError } from '@app/errors';
 import { currencyDecimals, fromMinorUnits } from '@app/money';
 import type { Product } from '../catalog/product.entity';
-import type { LockedProducts, ProductRefs } from '../catalog/catalog.repository';
+import type { OrderedProducts, ProductRefs } from '../catalog/catalog.repository';
 
 /** An item as the client sent it: which product it names, how many, and the price it expects (if any). */
 export interface RequestedItem {
@@ -35,7 +35,7 @@ const money = (minor: number, currency: string) => `${fromMinorUnits(minor).toFi
 const describe = (item: RequestedItem) =>
   item.productId !== undefined ? `product ${item.productId}` : item.sku !== undefined ? `sku ${item.sku}` : `product "${item.name}"`;
 
-/** The products to lock for these items, and every name they send (to find or to check). */
+/** The products these items name, and every name they send (to find or to check). */
 export function productRefs(items: RequestedItem[]): ProductRefs {
   const refs: ProductRefs = { ids: [], skus: [], names: [] };
   for (const item of items) {
@@ -50,11 +50,11 @@ export function productRefs(items: RequestedItem[]): ProductRefs {
  * Prices an order from the catalog, never from the client: each item resolves to its product (by
  * id, by SKU, or by the name of an active product), takes the product's current price, and must
  * find the units it asks for on hand. A price the client sent is only what it expects to pay.
- * Pure, so the rules are tested apart from the database; the caller runs it under the products'
- * locks, so the stock it checks cannot change before the order takes it.
+ * Pure, so the rules are tested apart from the database; the statement that takes the stock checks
+ * again that the prices and the stock it saw still hold, and the caller prices again when not.
  */
-export function priceOrder(requested: RequestedItem[], locked: LockedProducts, order: { currency?: string; totalMinor?: number }): PricedOrder {
-  const resolved = requested.map((item) => resolve(item, locked));
+export function priceOrder(requested: RequestedItem[], products: OrderedProducts, order: { currency?: string; totalMinor?: number }): PricedOrder {
+  const resolved = requested.map((item) => resolve(item, products));
 
   const unknown = requested.filter((_, index) => resolved[index] === undefined);
   if (unknown.length) {
@@ -129,7 +129,7 @@ export function priceOrder(requested: RequestedItem[], locked: LockedProducts, o
  * The product an item names. A SKU or a name sent beside an id (or a name beside a SKU) must be
  * that product's, else the item names no product: a client never pays for another one than it named.
  */
-function resolve(item: RequestedItem, { products, isNamed }: LockedProducts): Product | undefined {
+function resolve(item: RequestedItem, { products, isNamed }: OrderedProducts): Product | undefined {
   const product =
     item.productId !== undefined
       ? products.find((p) => p.id === item.productId)

@@ -101,7 +101,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order: checks the user, stores the order, charges it
-         * @description Status `confirmed` when a completed payment of exactly its total was recorded, `payment_failed` when it was declined, `pending` when the payment service could not be reached or its answer not confirmed (see `status_reason`; a reconciler later confirms it if its payment went through, or says it is still unpaid). With an `Idempotency-Key`, repeating the request returns the first order instead of placing another.
+         * @description Status `confirmed` when a completed payment of exactly its total was recorded, `payment_failed` when it was declined, `pending` when the payment service could not be reached or its answer not confirmed (see `status_reason`; a reconciler later confirms it if its payment went through, or says it is still unpaid). With an `Idempotency-Key`, repeating the request returns the first order instead of placing another. The catalog prices every item; 422 when an item names no product, or a price it sent is not the current one; 409 when a product has fewer units on hand than asked.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -942,6 +942,15 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
