@@ -32,9 +32,8 @@ export default defineConfig(
   },
   {
     rules: {
-      // The scaffold turns no-explicit-any off and makes the next two warnings. Two lines of test/
-      // write `any` (eslint-suppressions.json), and a warning that CI never fails on is a rule
-      // nobody keeps: all three are errors.
+      // The scaffold turns no-explicit-any off and makes the next two warnings. A warning that CI
+      // never fails on is a rule nobody keeps: all three are errors.
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unsafe-argument': 'error',

@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 // `npm run lint`, the first step of `npm test`. Three checks, each run even when another fails:
 //  - ESLint (eslint.config.mjs) on apps, libs, scripts, test and bench, prettier's formatting
-//    included. The findings that test/ and bench/ already had when it was introduced are listed in
-//    eslint-suppressions.json: only new ones fail. Arguments go to ESLint (`npm run lint -- --fix`,
-//    `npm run lint -- --prune-suppressions` once a listed finding is fixed).
-//  - prettier --check on every source of those folders (the suppressed findings include formatting:
-//    this check does not suppress any).
+//    included, with no finding suppressed. Arguments go to ESLint (`npm run lint -- --fix`).
+//  - prettier --check on every source of those folders, files ESLint does not lint included.
 //  - dependency-cruiser (.dependency-cruiser.cjs): apps never import apps, libs never import apps,
 //    no cycles, tests reach a lib through its public entry only.
 'use strict';

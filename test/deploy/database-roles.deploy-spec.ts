@@ -185,7 +185,7 @@ describe('docker/postgres/init-databases.sh on a real PostgreSQL', () => {
     writeFileSync(garbled, 'postgres://someone:p@ss word@postgres/x');
     const failure = await init([garbled]).catch((error: { stderr: string }) => error);
     expect(failure).toMatchObject({ stderr: expect.stringContaining('must hold postgres://role:password@host:port/database') });
-    expect((failure as { stderr: string }).stderr).not.toContain('ss word');
+    expect(failure.stderr).not.toContain('ss word');
     await expect(init([join(dir, 'missing')])).rejects.toMatchObject({ stderr: expect.stringContaining('generate-secrets.sh') });
   });
 });
@@ -196,7 +196,7 @@ describe("each app's migrations, run as its own role", () => {
     let config: DatabaseConfig;
     try {
       process.env = { DATABASE_URL: role.url, DATABASE_CONNECT_TIMEOUT_MS: '5000' };
-      config = databaseConfig() as DatabaseConfig;
+      config = databaseConfig();
     } finally {
       process.env = saved;
     }

@@ -30,9 +30,9 @@ export function interpolate<T>(document: T, env: Record<string, string | undefin
       const empty = unset || value === '';
       switch (operator) {
         case ':-':
-          return empty ? replace(argument ?? '') : value!;
+          return empty ? replace(argument ?? '') : value;
         case '-':
-          return unset ? replace(argument ?? '') : value!;
+          return unset ? replace(argument ?? '') : value;
         case ':?':
         case '?':
           if (operator === ':?' ? empty : unset) missing.push(name);

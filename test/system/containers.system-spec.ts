@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { load, YAML11_SCHEMA } from 'js-yaml';
-import type { ConfigFactory } from '@nestjs/config';
 import * as authLib from '@app/auth';
 import * as configLib from '@app/config';
 import { ConfigError, serviceConfig } from '@app/config';
@@ -56,6 +55,8 @@ interface ComposeService {
   volumes?: string[];
   command?: string[];
   ports?: string[];
+  logging?: { driver: string; options?: Record<string, string> };
+  deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string } } };
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
@@ -144,7 +145,7 @@ function checkConfig(app: App, env: Record<string, string>): void {
   const saved = process.env;
   process.env = { ...env };
   try {
-    for (const factory of [serviceConfig, ...APPS[app].configs] as ConfigFactory[]) factory();
+    for (const factory of [serviceConfig, ...APPS[app].configs] as (() => unknown)[]) factory();
   } finally {
     process.env = saved;
   }
@@ -262,7 +263,7 @@ describe('docker-compose.yml', () => {
       'GATEWAY_CONN_LIMIT',
       'GATEWAY_CLIENT_TIMEOUT',
     ]) {
-      expect(`${name}=${env[name]}`).toBe(`${name}=${local[name as keyof typeof local]}`);
+      expect(`${name}=${env[name]}`).toBe(`${name}=${local[name]}`);
     }
     const volumes = services.nginx.volumes ?? [];
     expect(volumes).toContain('./nginx/templates:/etc/nginx/templates:ro');
@@ -275,7 +276,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('rotates the log of every container and limits its CPU and memory', () => {
-    for (const [name, service] of Object.entries(services) as [string, ComposeService & Record<string, any>][]) {
+    for (const [name, service] of Object.entries(services)) {
       expect(`${name}: ${JSON.stringify(service.logging)}`).toBe(
         `${name}: ${JSON.stringify({ driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } })}`,
       );

@@ -74,7 +74,6 @@ const RULES = RULE_FILES.flatMap((file) =>
   (load(readFileSync(join(MONITORING, file), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules),
 );
 const ALERTS = RULES.filter((r): r is Rule & { alert: string } => Boolean(r.alert));
-const RECORDS = RULES.filter((r): r is Rule & { record: string } => Boolean(r.record));
 const RUNBOOKS = readFileSync(join(MONITORING, 'runbooks.md'), 'utf8');
 const DATASOURCE_UID = (
   load(readFileSync(join(MONITORING, 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: { uid: string }[] }
@@ -121,7 +120,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
   const output: string[] = [];
 
   const query = async (promql: string) => {
-    const res = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+    const res = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: promql }).toString()}`);
     return (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown[] | [number, string] } };
   };
   const targetsUp = async () => {
@@ -415,7 +414,9 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
   it("finds the three services for the dashboards' service variable", async () => {
     const definitions = DASHBOARDS.flatMap((d) => d.json.templating.list.map((v) => v.definition));
     expect(new Set(definitions)).toEqual(new Set(['label_values(http_requests_total, service)']));
-    const res = (await (await fetch(`${prometheusUrl}/api/v1/label/service/values?${new URLSearchParams({ 'match[]': 'http_requests_total' })}`)).json()) as {
+    const res = (await (
+      await fetch(`${prometheusUrl}/api/v1/label/service/values?${new URLSearchParams({ 'match[]': 'http_requests_total' }).toString()}`)
+    ).json()) as {
       data: string[];
     };
     expect(res.data.sort()).toEqual(['order', 'payment', 'user']);
@@ -446,7 +447,7 @@ describe('monitoring/ against a real Prometheus scraping the running system', ()
       if (!found) throw new Error(`${file} has no panel "${title}" with query ${refId}`);
       const answer = await query(expand(found.target.expr, found.dashboard));
       return (answer.data!.result as { metric: Record<string, string>; value: [number, string] }[]).map(
-        (r) => ({ ...r.metric, value: Number(r.value[1]) }) as { value: number; [label: string]: string | number },
+        (r): { value: number; [label: string]: string | number } => ({ ...r.metric, value: Number(r.value[1]) }),
       );
     };
     // Each round: two confirmed orders (test_success, credit_card at decline rate 0) and one declined (test_decline).

@@ -9,7 +9,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { signTestToken } from '../support/tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { installationJwtSecret } = require('../../scripts/jwt-secret') as { installationJwtSecret(dir: string): { file: string; created: boolean } };
+const { installationJwtSecret } = require('../../scripts/jwt-secret') as { installationJwtSecret: (dir: string) => { file: string; created: boolean } };
 
 const ROOT = join(__dirname, '..', '..');
 

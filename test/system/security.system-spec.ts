@@ -1,8 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin, uniqueName } from '../support/accounts';
@@ -17,7 +16,6 @@ import { eventually } from '../support/eventually';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderGateway, gatewayVariables, findNginx } = require('../../scripts/stack') as typeof import('../../scripts/stack');
 
-const ROOT = join(__dirname, '..', '..');
 // A catalog product at its catalog price: the server prices every order.
 const ITEMS = [{ product_name: 'Desk lamp', quantity: 1, unit_price: 34 }];
 const ITEMS_TOTAL = 34;

@@ -19,6 +19,8 @@ export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
+  // A rendered object's spec is whatever its kind defines: the rules read, and the tests break, any field of it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   spec?: any;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
@@ -114,7 +116,10 @@ function checkKubectl(): void {
     version = JSON.parse(execFileSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(`${missing ? `${KUBECTL} was not found` : `${KUBECTL} version failed`}: rendering the kustomizations offline needs it; ${INSTALL_KUBECTL}`);
+    throw new Error(
+      `${missing ? `${KUBECTL} was not found` : `${KUBECTL} version failed`}: rendering the kustomizations offline needs it; ${INSTALL_KUBECTL}`,
+      { cause: error },
+    );
   }
   const major = Number(/^v(\d+)\./.exec(version.kustomizeVersion ?? '')?.[1] ?? 0);
   if (major < 5) throw new Error(`${KUBECTL} has kustomize ${version.kustomizeVersion ?? 'unknown'}, not v5: ${INSTALL_KUBECTL}`);
@@ -129,7 +134,7 @@ export function kustomize(dir: string): K8sObject[] {
     output = execFileSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const failure = error as Error & { stderr?: string };
-    throw new Error(`kubectl kustomize ${dir} failed: ${failure.stderr || failure.message}`);
+    throw new Error(`kubectl kustomize ${dir} failed: ${failure.stderr || failure.message}`, { cause: error });
   }
   return (loadAll(output) as (K8sObject | null)[]).filter((object): object is K8sObject => object !== null);
 }

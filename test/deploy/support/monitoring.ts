@@ -53,7 +53,7 @@ export function scrapeTargets(objects: K8sObject[]): Found {
         }
         const resolved = deployment && containerPort(deployment, servicePort.targetPort ?? servicePort.port);
         if (!resolved) found.problems.push(`${at}: ${label(service)} port ${endpoint.port} leads to no container port`);
-        else found.targets.push({ monitor, deployment: deployment!, ...resolved, path: endpoint.path ?? '/metrics' });
+        else found.targets.push({ monitor, deployment: deployment, ...resolved, path: endpoint.path ?? '/metrics' });
       }
     }
   }
@@ -147,7 +147,7 @@ export function promtoolProblems(objects: K8sObject[]): string[] {
         return [];
       } catch (error) {
         const failure = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-        if (failure.code === 'ENOENT') throw new Error('promtool was not found: install Prometheus (Debian: the prometheus package)');
+        if (failure.code === 'ENOENT') throw new Error('promtool was not found: install Prometheus (Debian: the prometheus package)', { cause: error });
         return [`${label(rule)}: promtool check rules refused it: ${(failure.stderr || failure.stdout || failure.message).trim()}`];
       }
     });

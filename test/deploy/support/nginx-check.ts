@@ -76,6 +76,6 @@ export function testGatewayConfig(deployment: K8sObject, objects: K8sObject[], d
     });
   } catch (error) {
     const failure = error as Error & { stderr?: string };
-    throw new Error(`nginx -t refused the gateway configuration:\n${failure.stderr ?? failure.message}`);
+    throw new Error(`nginx -t refused the gateway configuration:\n${failure.stderr ?? failure.message}`, { cause: error });
   }
 }

@@ -99,7 +99,7 @@ function queryNames(path: string): string[] {
 }
 
 export function checkExchange(exchange: Exchange, validator: ResponseValidator): Finding[] {
-  const { request, operation, response } = exchange;
+  const { request, response } = exchange;
   const findings: Finding[] = [];
   const fail = (invariant: Invariant, reason: string) => findings.push({ invariant, reason, exchange });
   const { status } = response;
