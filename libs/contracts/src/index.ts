@@ -17,5 +17,8 @@ export type JsonResponse<Operation, Status extends number> = Operation extends {
   ? Body
   : never;
 
+/** The JSON body an operation takes: `JsonRequestBody<PaymentOperations['createPayment']>`. */
+export type JsonRequestBody<Operation> = Operation extends { requestBody: { content: { 'application/json': infer Body } } } ? Body : never;
+
 export * from './error-codes';
 export * from './services';

@@ -1,7 +1,8 @@
 import { ON_BEHALF_HEADER, type AuthenticatedUser, ServiceTokens } from '@app/auth';
 import { DomainError } from '@app/errors';
-import { fromMinorUnits, toMinorUnits } from '@app/money';
+import { fromMinorUnits, type PaymentMethod, toMinorUnits } from '@app/money';
 import { ServiceClient } from '@app/service-client';
+import type { JsonRequestBody, PaymentOperations, PaymentSchemas } from '@app/contracts';
 import { HttpStatus } from '@nestjs/common';
 
 /** What a charge needs of an order (the order entity is one). */
@@ -9,20 +10,18 @@ export interface ChargeableOrder {
   id: string;
   totalMinor: number;
   currency: string;
-  paymentMethod: string;
+  paymentMethod: PaymentMethod;
   /** The idempotency key of this payment attempt: the same key never charges twice. */
   paymentKey: string;
 }
 
-/** A payment as the payment service shows it. */
-export interface PaymentView {
-  id: string;
-  order_id: string;
-  amount: number;
-  currency: string;
-  status: 'completed' | 'declined' | 'refunded';
-  failure_reason: string | null;
-}
+/** What the order service reads of a payment, as the payment service's contract shows it (libs/contracts/openapi). */
+export type PaymentView = Pick<PaymentSchemas['PaymentResponse'], 'id' | 'order_id' | 'amount' | 'currency' | 'status' | 'failure_reason'>;
+
+type ChargeRequest = JsonRequestBody<PaymentOperations['createPayment']>;
+
+/** The one error shape, as the payment service documents it; any field may be missing from a reply that is not one. */
+type ErrorReply = Partial<PaymentSchemas['ErrorBody']>;
 
 /** What a charge answered: a payment (any payment, to be checked), or that the order already has a successful one. */
 export type ChargeReply = { kind: 'payment'; payment: PaymentView } | { kind: 'already_paid'; paymentId: string };
@@ -58,25 +57,30 @@ export class PaymentsClient {
   }
 
   async charge(order: ChargeableOrder, caller: AuthenticatedUser, requestId: string): Promise<ChargeReply> {
-    const response = await this.client.request<PaymentView & { code?: string; details?: { payment_id?: string }; message?: string }>({
+    const charge: ChargeRequest = {
+      order_id: order.id,
+      amount: fromMinorUnits(order.totalMinor),
+      currency: order.currency,
+      payment_method: order.paymentMethod,
+    };
+    const response = await this.client.request<PaymentView & ErrorReply>({
       method: 'POST',
       url: '/payments',
       headers: { authorization: `Bearer ${caller.token}`, 'idempotency-key': order.paymentKey, [ON_BEHALF_HEADER]: await this.serviceTokens.sign('order') },
-      data: { order_id: order.id, amount: fromMinorUnits(order.totalMinor), currency: order.currency, payment_method: order.paymentMethod },
+      data: charge,
       idempotent: true,
       requestId,
     });
     const body = response.data;
     if (response.status === 200 || response.status === 201) return { kind: 'payment', payment: body };
-    if (response.status === 409 && body.code === 'PAYMENT.ORDER_ALREADY_PAID' && body.details?.payment_id) {
-      return { kind: 'already_paid', paymentId: body.details.payment_id };
-    }
+    const paidBy = body.details?.payment_id;
+    if (response.status === 409 && body.code === 'PAYMENT.ORDER_ALREADY_PAID' && typeof paidBy === 'string') return { kind: 'already_paid', paymentId: paidBy };
     throw new PaymentRejectedError(response.status, String(body.message ?? 'no message'));
   }
 
   /** Every payment of the order, oldest first, as the payment service holds them now. */
   async paymentsOf(orderId: string, requestId: string): Promise<PaymentView[]> {
-    const response = await this.client.request<PaymentView[] & { message?: string }>({
+    const response = await this.client.request<PaymentView[] & ErrorReply>({
       method: 'GET',
       url: `/payments/internal/orders/${orderId}/payments`,
       headers: { authorization: `Bearer ${await this.serviceTokens.sign('order')}` },
@@ -89,7 +93,7 @@ export class PaymentsClient {
 
   /** Refunds a completed payment the order service decided to give back; an already refunded one counts as done. */
   async refund(paymentId: string, requestId: string): Promise<void> {
-    const response = await this.client.request<{ code?: string; message?: string; details?: { status?: string } }>({
+    const response = await this.client.request<ErrorReply>({
       method: 'POST',
       url: `/payments/internal/payments/${paymentId}/refund`,
       headers: { authorization: `Bearer ${await this.serviceTokens.sign('order')}` },

@@ -1,4 +1,5 @@
 import { BIGINT_AS_NUMBER } from '@app/db';
+import type { PaymentMethod } from '@app/money';
 import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { OrderItem } from './order-item.entity';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
@@ -31,8 +32,9 @@ export class Order {
   @Column({ name: 'total_minor', type: 'bigint', transformer: BIGINT_AS_NUMBER })
   totalMinor: number;
 
+  // Only a method the order's DTO accepted is ever stored.
   @Column({ name: 'payment_method', type: 'varchar', length: 32 })
-  paymentMethod: string;
+  paymentMethod: PaymentMethod;
 
   @Column({ name: 'payment_id', type: 'uuid', nullable: true })
   paymentId: string | null;

@@ -2,7 +2,7 @@ import { AuthenticatedUser, ServiceTokens } from '@app/auth';
 import { DomainError, NotFoundError, UnavailableError } from '@app/errors';
 import { fromMinorUnits, PaymentMethod } from '@app/money';
 import { ServiceClient, ServiceUnreachableError } from '@app/service-client';
-import type { OrderSchemas } from '@app/contracts';
+import type { JsonRequestBody, JsonResponse, OrderInternalOperations, OrderSchemas } from '@app/contracts';
 
 /** Who asks for a refund: the order's state machine allows the owner less than a merchant (admin). */
 export type RefundActor = 'owner' | 'admin';
@@ -10,11 +10,11 @@ export type RefundActor = 'owner' | 'admin';
 /** The header that carries the buyer's own access token to the order service's internal pay route. */
 export const USER_TOKEN_HEADER = 'x-user-token';
 
-/**
- * The order the internal pay route answers: its OrderResponse, as in the order service's contract. (Its
- * internal document does not declare that response yet, so the type comes from the served one.)
- */
-export type OrderView = Pick<OrderSchemas['OrderResponse'], 'id' | 'status' | 'status_reason' | 'payment_id'>;
+/** What the payment service reads of the order the internal pay route answers, as the order service's internal contract declares it. */
+export type OrderView = Pick<JsonResponse<OrderInternalOperations['payOrderForUser'], 200>, 'id' | 'status' | 'status_reason' | 'payment_id'>;
+
+type RefundRequest = JsonRequestBody<OrderInternalOperations['refundOrder']>;
+type PayRequest = JsonRequestBody<OrderInternalOperations['payOrderForUser']>;
 
 /** The one error shape, as the order service documents it; any field may be missing from a reply that is not one. */
 type ErrorReply = Partial<OrderSchemas['ErrorBody']>;
@@ -30,7 +30,13 @@ export class OrderServiceClient {
   async authorizeRefund(orderId: string, paymentId: string, actor: RefundActor, requestId: string): Promise<void> {
     await this.call(
       // Conditional on the order's status: repeating it cannot refund anything twice.
-      { method: 'POST', url: `/orders/internal/orders/${orderId}/refunds`, data: { payment_id: paymentId, actor }, idempotent: true, requestId },
+      {
+        method: 'POST',
+        url: `/orders/internal/orders/${orderId}/refunds`,
+        data: { payment_id: paymentId, actor } satisfies RefundRequest,
+        idempotent: true,
+        requestId,
+      },
       'the refund was not made',
     );
   }
@@ -46,7 +52,12 @@ export class OrderServiceClient {
         method: 'POST',
         url: `/orders/internal/orders/${payment.orderId}/payments`,
         headers: { [USER_TOKEN_HEADER]: caller.token },
-        data: { user_id: caller.id, amount: fromMinorUnits(payment.amountMinor), currency: payment.currency, payment_method: payment.paymentMethod },
+        data: {
+          user_id: caller.id,
+          amount: fromMinorUnits(payment.amountMinor),
+          currency: payment.currency,
+          payment_method: payment.paymentMethod,
+        } satisfies PayRequest,
         idempotent: false,
         requestId,
       },

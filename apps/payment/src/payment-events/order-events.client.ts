@@ -1,15 +1,10 @@
 import { ServiceTokens } from '@app/auth';
+import type { JsonRequestBody, OrderInternalOperations } from '@app/contracts';
 import { ServiceClient } from '@app/service-client';
 import type { PaymentEvent } from './payment-event.entity';
 
-export interface PaymentEventMessage {
-  id: string;
-  type: PaymentEvent['type'];
-  payment_id: string;
-  order_id: string;
-  user_id: string;
-  occurred_at: string;
-}
+/** An event as the order service's internal contract takes it (libs/contracts/openapi/order.internal.openapi.json). */
+export type PaymentEventMessage = JsonRequestBody<OrderInternalOperations['receivePaymentEvent']>;
 
 export class OrderEventsClient {
   constructor(
