@@ -1,5 +1,5 @@
 import { UnavailableError } from '@app/errors';
-import { ServiceClient, ServiceUnreachableError } from '@app/service-client';
+import { ServiceClient, ServiceClients, ServiceUnreachableError } from '@app/service-client';
 import type { JsonResponse, UserInternalOperations } from '@app/contracts';
 import { AccountState, AccountStatus } from './account-status';
 import { Role, ROLES } from './authenticated-user';
@@ -57,4 +57,26 @@ export class RemoteAccountStatus extends AccountStatus {
     if (response.status === 200 && typeof isActive === 'boolean' && ROLES.includes(role as Role)) return { isActive, role: role as Role };
     throw new UnavailableError('USER_SERVICE.UNAVAILABLE', `The user service answered ${response.status} to an account check; try again shortly`);
   }
+}
+
+/** Where a calling service's config says the user service is. */
+export interface UserServiceSettings {
+  USER_SERVICE_URL: string;
+  USER_SERVICE_TIMEOUT_MS: number;
+}
+
+/**
+ * The provider recipe of the account check in every service but the user service: a client to the user
+ * service built from the caller's own config (`configKey`), its calls signed as `caller`.
+ */
+export function remoteAccountStatusProvider(configKey: string | symbol, caller: ServiceName) {
+  return {
+    inject: [configKey, ServiceClients, ServiceTokens],
+    useFactory: (config: UserServiceSettings, clients: ServiceClients, serviceTokens: ServiceTokens) =>
+      new RemoteAccountStatus(
+        clients.create({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS }),
+        serviceTokens,
+        caller,
+      ),
+  };
 }

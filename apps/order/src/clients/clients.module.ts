@@ -1,4 +1,4 @@
-import { RemoteAccountStatus, ServiceTokens } from '@app/auth';
+import { RemoteAccountStatus, remoteAccountStatusProvider, ServiceTokens } from '@app/auth';
 import { ServiceClientModule, ServiceClients } from '@app/service-client';
 import { Module } from '@nestjs/common';
 import { orderConfig, OrderConfig } from '../config/order.config';
@@ -8,16 +8,7 @@ import { UsersClient } from './users.client';
 @Module({
   imports: [ServiceClientModule],
   providers: [
-    {
-      provide: RemoteAccountStatus,
-      inject: [orderConfig.KEY, ServiceClients, ServiceTokens],
-      useFactory: (config: OrderConfig, clients: ServiceClients, serviceTokens: ServiceTokens) =>
-        new RemoteAccountStatus(
-          clients.create({ target: 'user', baseURL: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS }),
-          serviceTokens,
-          'order',
-        ),
-    },
+    { provide: RemoteAccountStatus, ...remoteAccountStatusProvider(orderConfig.KEY, 'order') },
     { provide: UsersClient, inject: [RemoteAccountStatus], useFactory: (accounts: RemoteAccountStatus) => new UsersClient(accounts) },
     {
       provide: PaymentsClient,
