@@ -23,8 +23,8 @@ export default defineConfig(
       globals: globals.node,
       sourceType: 'commonjs',
       parserOptions: {
-        // scripts/ has a tsconfig.json of its own (allowJs); these few other JS files use the default project.
-        projectService: { allowDefaultProject: ['bench/*.js', 'test/deploy/support/*.mjs'] },
+        // scripts/ and bench/ have a tsconfig.json of their own (allowJs); these few other JS files use the default project.
+        projectService: { allowDefaultProject: ['test/deploy/support/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

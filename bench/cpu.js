@@ -12,6 +12,7 @@ const { join } = require('node:path');
 const { Client } = require('pg');
 const { startStack } = require('../scripts/stack');
 const { createServer } = require('node:net');
+const { freshDatabase, json } = require('./fixtures');
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -30,27 +31,6 @@ const cpuSeconds = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 };
-
-async function database(name) {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function json(base, method, path, body, token) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body && JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /**
  * bench/catalog.json's products, added by an admin: in production the order service seeds no
@@ -78,9 +58,9 @@ async function main() {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     BCRYPT_COST: '10',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/3',
-    USER_DATABASE_URL: await database(`cpu_${suffix}_users`),
-    ORDER_DATABASE_URL: await database(`cpu_${suffix}_orders`),
-    PAYMENT_DATABASE_URL: await database(`cpu_${suffix}_payments`),
+    USER_DATABASE_URL: await freshDatabase(ADMIN_URL, `cpu_${suffix}_users`),
+    ORDER_DATABASE_URL: await freshDatabase(ADMIN_URL, `cpu_${suffix}_orders`),
+    PAYMENT_DATABASE_URL: await freshDatabase(ADMIN_URL, `cpu_${suffix}_payments`),
     GATEWAY_RATE_LIMIT_ENABLED: 'off',
     PAYMENT_DECLINE_RATE: '0',
   };

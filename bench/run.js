@@ -16,6 +16,7 @@ const { join } = require('node:path');
 const { Client } = require('pg');
 const { startStack, renderGateway, gatewayVariables, findNginx } = require('../scripts/stack');
 const { wrk, cannon } = require('./load');
+const { freshDatabase, json } = require('./fixtures');
 const { metricsUrls, sample, peakSampler, leakVerdict, INSPECT, startProfiling } = require('./services');
 const { median, aggregate, ceilingCheck, targets, markdown, hasRatio, shedText } = require('./report');
 
@@ -87,25 +88,6 @@ function startTraceSink() {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, bytes: () => bytes, server })),
   );
-}
-
-async function freshDatabase(name) {
-  await query(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await query(ADMIN_URL, `CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function json(base, method, path, body, token) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
 }
 
 /**
@@ -296,9 +278,9 @@ function shedLatency(accessLog, offset) {
       JWT_SECRET: randomBytes(48).toString('base64url'),
       BCRYPT_COST: process.env.BCRYPT_COST ?? '10',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/2',
-      USER_DATABASE_URL: await freshDatabase('bench_users'),
-      ORDER_DATABASE_URL: await freshDatabase('bench_orders'),
-      PAYMENT_DATABASE_URL: await freshDatabase('bench_payments'),
+      USER_DATABASE_URL: await freshDatabase(ADMIN_URL, 'bench_users'),
+      ORDER_DATABASE_URL: await freshDatabase(ADMIN_URL, 'bench_orders'),
+      PAYMENT_DATABASE_URL: await freshDatabase(ADMIN_URL, 'bench_payments'),
       GATEWAY_RATE_LIMIT_ENABLED: 'off',
       ADMIN_EMAIL: BENCH_ADMIN.email,
       ADMIN_PASSWORD: BENCH_ADMIN.password,
