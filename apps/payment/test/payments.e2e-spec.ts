@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { bearer } from '../../../test/support/accounts';
-import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
-import { PaymentAppModule } from '../src/payment-app.module';
-import { paymentService } from '../src/payment-service';
-import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
+import type { ServiceUnderTest } from '../../../test/support/service-under-test';
+import type { TestDatabase } from '../../../test/support/test-database';
+import { PaymentUnderTest, startPaymentUnderTest } from './helpers/payment-under-test';
 import { newPayer, Payer, orderServiceHeader } from './helpers/tokens';
 
 const AMOUNT_MESSAGE = 'amount must be a number greater than 0 and at most 1000000000000 with at most 2 decimals';
@@ -12,27 +10,17 @@ const METHOD_MESSAGE = 'payment_method must be one of credit_card, debit_card, p
 const ERROR_SHAPE = { statusCode: expect.any(Number), error: expect.any(String), message: expect.any(String), requestId: expect.any(String) };
 
 describe('payment service: charging and reading payments', () => {
+  let payment: PaymentUnderTest;
   let db: TestDatabase;
   let svc: ServiceUnderTest;
-  let users: FakeUserService;
 
   beforeAll(async () => {
-    users = await startFakeUserService();
-    db = await createTestDatabase('payment');
-    // Nothing listens on port 9: this suite refunds nothing, so the relay has nothing to send.
-    svc = await startService(PaymentAppModule, paymentService, {
-      ...db.env,
-      ORDER_SERVICE_URL: 'http://127.0.0.1:9',
-      USER_SERVICE_URL: users.url,
-      PAYMENT_EVENTS_POLL_MS: '100',
-      PAYMENT_DECLINE_RATE: '0',
-    });
+    payment = await startPaymentUnderTest({ PAYMENT_DECLINE_RATE: '0' });
+    ({ db, svc } = payment);
   });
 
   afterAll(async () => {
-    await svc?.close();
-    await users?.close();
-    await db?.drop();
+    await payment?.close();
   });
 
   const pay = (payer: Payer, body: object, idempotencyKey?: string) => {

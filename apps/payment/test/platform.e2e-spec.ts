@@ -1,33 +1,21 @@
 import { load as parseYaml } from 'js-yaml';
 import { randomUUID } from 'node:crypto';
 import { bearer } from '../../../test/support/accounts';
-import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
-import { PaymentAppModule } from '../src/payment-app.module';
-import { paymentService } from '../src/payment-service';
-import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
+import type { ServiceUnderTest } from '../../../test/support/service-under-test';
+import { PaymentUnderTest, startPaymentUnderTest } from './helpers/payment-under-test';
 import { newPayer, orderServiceHeader } from './helpers/tokens';
 
 describe('payment service: docs, health and metrics', () => {
-  let db: TestDatabase;
+  let payment: PaymentUnderTest;
   let svc: ServiceUnderTest;
-  let users: FakeUserService;
 
   beforeAll(async () => {
-    users = await startFakeUserService();
-    db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, {
-      ...db.env,
-      ORDER_SERVICE_URL: 'http://127.0.0.1:9',
-      USER_SERVICE_URL: users.url,
-      PAYMENT_EVENTS_POLL_MS: '100',
-    });
+    payment = await startPaymentUnderTest();
+    ({ svc } = payment);
   });
 
   afterAll(async () => {
-    await svc?.close();
-    await users?.close();
-    await db?.drop();
+    await payment?.close();
   });
 
   it('serves Swagger UI at /payments/docs', async () => {

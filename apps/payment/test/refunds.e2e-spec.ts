@@ -1,13 +1,11 @@
 import type { ServiceTokenClaims } from '@app/auth';
 import { randomUUID } from 'node:crypto';
 import { bearer } from '../../../test/support/accounts';
-import { startService, ServiceUnderTest } from '../../../test/support/service-under-test';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
-import { PaymentAppModule } from '../src/payment-app.module';
-import { paymentService } from '../src/payment-service';
+import type { ServiceUnderTest } from '../../../test/support/service-under-test';
+import type { TestDatabase } from '../../../test/support/test-database';
 import { eventually } from '../../../test/support/eventually';
 import { FakeOrderService, startFakeOrderService } from './helpers/fake-order-service';
-import { startFakeUserService, FakeUserService } from './helpers/fake-user-service';
+import { PaymentUnderTest, startPaymentUnderTest } from './helpers/payment-under-test';
 import { newPayer, Payer, verifyToken, orderServiceHeader } from './helpers/tokens';
 
 interface EventRow {
@@ -22,30 +20,24 @@ interface EventRow {
 }
 
 describe('payment service: refunds and telling the order service', () => {
+  let payment: PaymentUnderTest;
   let db: TestDatabase;
   let svc: ServiceUnderTest;
   let orders: FakeOrderService;
-  let users: FakeUserService;
 
   beforeAll(async () => {
     orders = await startFakeOrderService();
-    users = await startFakeUserService();
-    db = await createTestDatabase('payment');
-    svc = await startService(PaymentAppModule, paymentService, {
-      ...db.env,
+    payment = await startPaymentUnderTest({
       ORDER_SERVICE_URL: orders.url,
-      USER_SERVICE_URL: users.url,
-      PAYMENT_EVENTS_POLL_MS: '100',
       PAYMENT_EVENTS_CLEANUP_INTERVAL_MS: '200',
       PAYMENT_EVENTS_RETENTION_HOURS: '1',
     });
+    ({ db, svc } = payment);
   });
 
   afterAll(async () => {
-    await svc?.close();
+    await payment?.close();
     await orders?.close();
-    await users?.close();
-    await db?.drop();
   });
 
   const paid = async (payer: Payer, paymentMethod = 'test_success') =>
