@@ -3,6 +3,7 @@ import TestAgent from 'supertest/lib/agent';
 import { Account, bearer, registerAndLogin } from '../../../test/support/accounts';
 import { ADMIN, CheckoutSystem, startCheckoutSystem } from '../../../test/support/checkout-system';
 import { eventually } from '../../../test/support/eventually';
+import { seriesValue } from '../../../test/support/prometheus-text';
 
 const ITEMS = [{ product_name: 'Mechanical keyboard', quantity: 3, unit_price: 19.99 }];
 
@@ -31,6 +32,13 @@ describe('order service: checkout across the three services', () => {
   };
 
   describe('POST /orders', () => {
+    it("asks the user service about the buyer once per checkout: the guard's account check is the checkout's", async () => {
+      const userCalls = async () => seriesValue((await orders.get('/metrics').expect(200)).text, 'service_calls_total', { target: 'user' });
+      const before = await userCalls();
+      await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
+      expect((await userCalls()) - before).toBe(1);
+    });
+
     it('places, charges and confirms an order with an exact total', async () => {
       const res = await orders.post('/orders').set(bearer(jane.accessToken)).send({ items: ITEMS, payment_method: 'test_success' }).expect(201);
       expect(res.body).toMatchObject({

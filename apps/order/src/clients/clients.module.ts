@@ -3,13 +3,11 @@ import { ServiceClientModule, ServiceClients } from '@app/service-client';
 import { Module } from '@nestjs/common';
 import { orderConfig, OrderConfig } from '../config/order.config';
 import { PaymentsClient } from './payments.client';
-import { UsersClient } from './users.client';
 
 @Module({
   imports: [ServiceClientModule],
   providers: [
     { provide: RemoteAccountStatus, ...remoteAccountStatusProvider(orderConfig.KEY, 'order') },
-    { provide: UsersClient, inject: [RemoteAccountStatus], useFactory: (accounts: RemoteAccountStatus) => new UsersClient(accounts) },
     {
       provide: PaymentsClient,
       inject: [orderConfig.KEY, ServiceClients, ServiceTokens],
@@ -20,6 +18,6 @@ import { UsersClient } from './users.client';
         ),
     },
   ],
-  exports: [RemoteAccountStatus, UsersClient, PaymentsClient],
+  exports: [RemoteAccountStatus, PaymentsClient],
 })
 export class ClientsModule {}
