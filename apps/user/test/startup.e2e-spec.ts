@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../../../test/support/eventually';
+import { seriesValue } from '../../../test/support/prometheus-text';
 import { spawnService } from '../../../test/support/spawned-service';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 
@@ -144,7 +146,9 @@ describe('user service process: configuration checks and graceful shutdown', () 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'inflight@example.com', username: 'inflight', password: 'correct-horse-battery' }),
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // In flight: its password is being hashed when the signal comes.
+    const hashing = async () => seriesValue(await (await fetch(`${service.url}/metrics`)).text(), 'password_hash_running');
+    await eventually(hashing, (running) => running === 1, { what: 'the registration hashing its password' });
     const code = service.stop('SIGTERM');
     expect((await inFlight).status).toBe(201);
     expect(await code).toBe(0);
