@@ -25,14 +25,22 @@ export class SqlStatement<Row extends QueryResultRow> {
     const pool = (on.driver as PostgresDriver).master as Pool;
     const client = await pool.connect();
     let broken: Error | undefined;
+    // A connection the server ends (a restart, a failover, an administrator) fails the statement and
+    // also emits 'error' on its client. The pool listens only while the client is idle, and an
+    // 'error' event nobody listens to ends the process: this listener keeps it for the statement,
+    // and the broken client is then destroyed instead of going back to the pool.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       return (await client.query<Row>({ name: this.name, text: this.text, values })).rows;
     } catch (error) {
       // A statement the database refused (a unique key, a check) leaves the connection sound;
-      // pool.query would close it anyway, and the next connection then has to start over.
-      if (!isServerError(error)) broken = error as Error;
+      // pool.query would close it anyway, and the next connection then has to start over. A FATAL
+      // one (the session terminated) is followed by the server closing the connection.
+      if (!refusedOnSoundConnection(error)) broken ??= error as Error;
       throw isServerError(error) ? new QueryFailedError(this.text, values, error as Error) : error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -41,4 +49,9 @@ export class SqlStatement<Row extends QueryResultRow> {
 /** An error the server answered with (it has a SQLSTATE and a severity), as opposed to a broken connection. */
 function isServerError(error: unknown): boolean {
   return typeof (error as { severity?: unknown }).severity === 'string' && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/** The server refused the statement and keeps the session (severity ERROR, not FATAL or PANIC). */
+function refusedOnSoundConnection(error: unknown): boolean {
+  return isServerError(error) && (error as { severity: string }).severity === 'ERROR';
 }

@@ -1,7 +1,8 @@
 import { mapError } from '@app/errors';
 import { databaseConfig, dataSourceOptions, isUniqueViolation, SqlStatement } from '@app/db';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, onServerDatabase, TestDatabase } from '../../../test/support/test-database';
+import { eventually } from '../../../test/support/eventually';
+import { createTestDatabase, itOnServer, onServerDatabase, TestDatabase } from '../../../test/support/test-database';
 
 const caught = (work: () => Promise<unknown>) =>
   work().then(
@@ -44,6 +45,25 @@ describe('database errors: one meaning whichever tool ran the statement', () => 
     expect(mapError(throughTypeOrm, 'r').body).toMatchObject({ statusCode: 400, code: 'VALIDATION.FAILED' });
     expect(mapError(throughPrepared, 'r').body).toMatchObject({ statusCode: 400, code: 'VALIDATION.FAILED' });
   });
+
+  itOnServer('its sessions are ended from another connection')(
+    'fails only the statement when the server ends its connection while it runs: the process does not crash, the pool goes on',
+    async () => {
+      const SLEEP = 'SELECT pg_sleep(30)';
+      const sleeping = new SqlStatement('test_sleep', SLEEP);
+      const running = caught(() => sleeping.rows(dataSource, []));
+      const sessions = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = '${SLEEP}'`;
+      await eventually(
+        () => db.query(sessions),
+        (rows) => rows.length === 1,
+        { what: 'the statement running' },
+      );
+      // What a database restart, a failover or an administrator does to a service's connections.
+      await db.query(`SELECT pg_terminate_backend(pid) FROM (${sessions}) running`);
+      expect(await running).toBeInstanceOf(Error);
+      expect(await byEmail.rows(dataSource, ['nobody@example.com'])).toEqual([]);
+    },
+  );
 
   it('reports a unique violation with its constraint on both paths', async () => {
     await insertAccount.rows(dataSource, ['taken@example.com']);
